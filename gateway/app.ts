@@ -1,0 +1,59 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import authPlugin from './plugins/auth.ts';
+import dbPlugin, { type DbOptions } from './plugins/db.ts';
+import docsPlugin from './plugins/docs.ts';
+import errorHandler from './plugins/error-handler.ts';
+import kafkaPlugin from './plugins/kafka.ts';
+import metricsPlugin from './plugins/metrics.ts';
+import healthRoutes from './routes/health/index.ts';
+import principalRoutes from './routes/principals/index.ts';
+import { bootstrapOfficeKey } from './auth/bootstrap.ts';
+import { formatsPlugin } from './plugins/formats.ts';
+import { VERSION } from './version.ts';
+
+export interface AppOptions {
+  config: Config;
+  database: DbOptions;
+  kafkaBrokers: string[];
+  logger: FastifyBaseLogger;
+  /** Called once, on the first start, with a generated data office key when DX_ADMIN_TOKEN is unset. */
+  onGeneratedAdminKey?: (key: string) => void;
+}
+
+/** Builds the gateway from its plugins and routes. Never listens; see server.ts. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [formatsPlugin] },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorHandler);
+  await app.register(docsPlugin, { version: VERSION });
+  await app.register(metricsPlugin);
+  await app.register(dbPlugin, options.database);
+  await app.register(kafkaPlugin, {
+    connection: {
+      brokers: options.kafkaBrokers,
+      clientId: config.KAFKA_CLIENT_ID,
+      ssl: config.KAFKA_SSL,
+      ...(config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+        ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
+        : {}),
+    },
+    topicDefaults: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+  });
+  await app.register(authPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(principalRoutes);
+
+  await app.ready();
+  const bootstrap = await bootstrapOfficeKey(app.db, config.DX_ADMIN_TOKEN);
+  if (bootstrap?.generatedKey) options.onGeneratedAdminKey?.(bootstrap.generatedKey);
+  return app;
+}

@@ -1,0 +1,49 @@
+import type { Principal, PrincipalKind } from './principal.ts';
+
+/** What an object-level check needs to know about the object acted on. */
+export interface OwnedObject {
+  departmentCode?: string | null;
+  principalId?: string | null;
+}
+
+interface Rule {
+  /** Kinds of principal that may call the route at all. */
+  kinds: readonly PrincipalKind[];
+  /** For non-office principals, whether they may act on this particular object. Absent: kind is enough. */
+  owns?: (principal: Principal, object: OwnedObject) => boolean;
+}
+
+const OFFICE_ONLY: Rule = { kinds: ['office'] };
+const EVERYONE: Rule = { kinds: ['office', 'department', 'integrator'] };
+
+/**
+ * Every action a route may perform and who may perform it. Deny by default: a route under /api/v1 without an
+ * action, or with an action missing here, is refused to everyone. The data office may act on every object.
+ */
+export const POLICY = {
+  'self:read': EVERYONE,
+  'principals:create': OFFICE_ONLY,
+  'principals:list': OFFICE_ONLY,
+  'principals:read': OFFICE_ONLY,
+  'principals:disable': OFFICE_ONLY,
+  'keys:issue': OFFICE_ONLY,
+  'keys:list': OFFICE_ONLY,
+  'keys:revoke': OFFICE_ONLY,
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof POLICY;
+
+export function isKnownAction(action: unknown): action is Action {
+  return typeof action === 'string' && Object.hasOwn(POLICY, action);
+}
+
+export function mayCallRoute(principal: Principal, action: Action): boolean {
+  return (POLICY[action] as Rule).kinds.includes(principal.kind);
+}
+
+export function mayActOn(principal: Principal, action: Action, object: OwnedObject): boolean {
+  const rule: Rule = POLICY[action];
+  if (!rule.kinds.includes(principal.kind)) return false;
+  if (principal.kind === 'office' || rule.owns === undefined) return true;
+  return rule.owns(principal, object);
+}

@@ -1,0 +1,67 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import { StringEnum } from './string-enum.ts';
+import { formatErrors } from './validation-messages.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const CONFIG_SCHEMA = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port the gateway listens on.' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address the gateway binds to.' }),
+  LOG_LEVEL: StringEnum(LOG_LEVELS, { default: 'info', description: 'pino log level.' }),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL (PGlite) in DATA_DIR.' }),
+  ),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Connections in the PostgreSQL pool (the embedded database always uses 1).' }),
+  DATA_DIR: Type.String({ minLength: 1, default: '.data', description: 'Folder of the embedded database and other local state.' }),
+  KAFKA_BROKERS: Type.Optional(
+    Type.String({ pattern: '^[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*$', description: 'Comma-separated host:port list of an existing Kafka cluster. Unset: a local single-node broker is started.' }),
+  ),
+  KAFKA_LOCAL_PORT: Type.Integer({ minimum: 1024, maximum: 65534, default: 9092, description: 'Port of the local broker started when KAFKA_BROKERS is unset (its controller uses the next port).' }),
+  KAFKA_CLIENT_ID: Type.String({ minLength: 1, default: 'dx-gateway', description: 'Kafka client id of the gateway.' }),
+  KAFKA_SSL: Type.Boolean({ default: false, description: 'Connect to Kafka over TLS.' }),
+  KAFKA_SASL_MECHANISM: Type.Optional(
+    StringEnum(['plain', 'scram-sha-256', 'scram-sha-512'] as const, { description: 'SASL mechanism for Kafka.' }),
+  ),
+  KAFKA_SASL_USERNAME: Type.Optional(Type.String({ minLength: 1, description: 'SASL user name.' })),
+  KAFKA_SASL_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: 'SASL password.' })),
+  KAFKA_TOPIC_PARTITIONS: Type.Integer({ minimum: 1, maximum: 1000, default: 3, description: 'Partitions of topics the gateway creates.' }),
+  KAFKA_REPLICATION_FACTOR: Type.Integer({ minimum: -1, maximum: 10, default: -1, description: "Replication factor of created topics (-1: the broker's default)." }),
+  DX_ADMIN_TOKEN: Type.Optional(
+    Type.String({ minLength: 24, description: 'API key of the first data-office principal, set on first start. Unset: one is generated and printed once.' }),
+  ),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
+});
+
+export type Config = Readonly<Static<typeof CONFIG_SCHEMA>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const validate = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false }).compile<Static<typeof CONFIG_SCHEMA>>(CONFIG_SCHEMA);
+const KNOWN = new Set(Object.keys(CONFIG_SCHEMA.properties));
+
+/** Reads the gateway's variables from `env`; every problem is reported at once. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const candidate: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (KNOWN.has(name) && value !== undefined && value !== '') candidate[name] = value;
+  }
+  if (!validate(candidate)) throw new ConfigError(formatErrors(validate.errors ?? [], ''));
+  const problems = crossFieldProblems(candidate as Static<typeof CONFIG_SCHEMA>);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(candidate as Static<typeof CONFIG_SCHEMA>);
+}
+
+function crossFieldProblems(config: Static<typeof CONFIG_SCHEMA>): string[] {
+  const problems: string[] = [];
+  const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
+  if (sasl.some((value) => value !== undefined) && sasl.some((value) => value === undefined)) {
+    problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');
+  }
+  return problems;
+}

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import { runner } from 'node-pg-migrate';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Applies pending migrations from gateway/db/migrations in order; safe to run on every start and from several instances. */
+export async function migrate(client: pg.ClientBase, log: Logger): Promise<string[]> {
+  const applied = await runner({
+    dbClient: client,
+    dir: MIGRATIONS_DIR,
+    direction: 'up',
+    migrationsTable: 'dx_migrations',
+    checkOrder: true,
+    logger: { debug: () => undefined, info: (message: string) => log.debug(message), warn: (message: string) => log.warn(message), error: (message: string) => log.error(message) },
+  });
+  return applied.map((migration) => migration.name);
+}

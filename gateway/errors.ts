@@ -1,0 +1,48 @@
+/**
+ * The catalogue of every error code the gateway answers with. 4xx bodies carry the code, the message and,
+ * for validation errors, the failing field paths; 5xx bodies carry a generic message and the cause goes to the log.
+ */
+export const ERROR_CATALOGUE = {
+  DX_ERR_REQUEST_INVALID: { status: 400, message: 'The request is invalid' },
+  DX_ERR_AUTH_MISSING: { status: 401, message: 'An API key is required: send "Authorization: Bearer <key>"' },
+  DX_ERR_AUTH_INVALID: { status: 401, message: 'The API key is unknown, revoked or expired, or its principal is disabled' },
+  DX_ERR_AUTH_FORBIDDEN: { status: 403, message: 'This principal may not do this' },
+  DX_ERR_NOT_FOUND: { status: 404, message: 'Not found' },
+  DX_ERR_PRINCIPAL_NOT_FOUND: { status: 404, message: 'No such principal' },
+  DX_ERR_KEY_NOT_FOUND: { status: 404, message: 'No such API key' },
+  DX_ERR_PRINCIPAL_EXISTS: { status: 409, message: 'A principal with this name already exists' },
+  DX_ERR_PRINCIPAL_SELF: { status: 409, message: 'A principal cannot disable itself' },
+  DX_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  DX_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  DX_ERR_INTERNAL: { status: 500, message: 'Internal error' },
+  DX_ERR_DB_UNAVAILABLE: { status: 503, message: 'The database is unavailable; retry later' },
+  DX_ERR_KAFKA_UNAVAILABLE: { status: 503, message: 'Kafka is unavailable; retry later' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+}
+
+export class DxError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly details: ErrorDetail[] | undefined;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, options: { message?: string; details?: ErrorDetail[]; cause?: unknown; retriable?: boolean } = {}) {
+    const entry = ERROR_CATALOGUE[code];
+    super(options.message ?? entry.message, { cause: options.cause });
+    this.name = 'DxError';
+    this.code = code;
+    this.statusCode = entry.status;
+    this.details = options.details;
+    this.retriable = options.retriable ?? entry.status === 503;
+  }
+}
+
+export function dxError(code: ErrorCode, options?: ConstructorParameters<typeof DxError>[1]): DxError {
+  return new DxError(code, options);
+}
