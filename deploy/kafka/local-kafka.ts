@@ -20,7 +20,8 @@ export interface LocalKafkaOptions {
 
 export interface LocalKafka {
   brokers: string[];
-  pid: number;
+  /** Undefined when a broker this folder did not start already answered on the port and was reused. */
+  pid: number | undefined;
   logFile: string;
   /** False when an already running broker was reused. */
   started: boolean;
@@ -121,7 +122,8 @@ export async function ensureLocalKafka(options: LocalKafkaOptions = {}): Promise
     return { brokers: paths.brokers, pid: running, logFile: paths.logFile, started: false };
   }
   if (running === undefined && (await brokerAnswers(paths.brokers, 1000))) {
-    throw new Error(`Port ${paths.port} already has a Kafka broker not started from ${paths.dir}. Set KAFKA_BROKERS to use it, or KAFKA_LOCAL_PORT to start another.`);
+    // Another checkout's broker, or one the user runs: reuse it rather than fight over the port.
+    return { brokers: paths.brokers, pid: undefined, logFile: paths.logFile, started: false };
   }
 
   await javaMajorVersion();

@@ -1,4 +1,4 @@
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'ENOENT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'ENOENT', '3D000', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
 /** True when `error` means PostgreSQL could not be reached, as opposed to a query that failed. */
 export function isDatabaseUnavailable(error: unknown): boolean {

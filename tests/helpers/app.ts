@@ -1,0 +1,47 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../gateway/app.ts';
+import { generateApiKey } from '../../gateway/auth/api-key.ts';
+import { loadConfig } from '../../gateway/config.ts';
+import { createLogger } from '../../gateway/logger.ts';
+import { createTestDatabase } from './database.ts';
+import { TEST_BROKERS } from './kafka.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  /** The data office key the app was bootstrapped with. */
+  adminKey: string;
+  databaseUrl: string;
+  /** Every log line the app wrote, as raw JSON text. */
+  logs: string[];
+}
+
+interface TestContext {
+  teardown(fn: () => unknown): void;
+}
+
+/** Builds the gateway on a fresh database of the real PostgreSQL and the real test broker; closed when the test ends. */
+export async function buildTestApp(t: TestContext, options: { brokers?: string[]; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const databaseUrl = await createTestDatabase(t);
+  const adminKey = generateApiKey();
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, LOG_LEVEL: 'info', ...options.env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const app = await buildApp({
+    config,
+    database: { url: databaseUrl, poolSize: 4 },
+    kafkaBrokers: options.brokers ?? TEST_BROKERS,
+    logger: createLogger(config.LOG_LEVEL, sink),
+  });
+  t.teardown(() => app.close());
+  return { app, adminKey, databaseUrl, logs };
+}
+
+export function bearer(key: string): { authorization: string } {
+  return { authorization: `Bearer ${key}` };
+}
