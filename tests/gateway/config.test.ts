@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { ConfigError, loadConfig } from '../../gateway/config.ts';
+import { CONFIG_SCHEMA, ConfigError, loadConfig } from '../../gateway/config.ts';
 
 t.test('defaults apply when nothing is set', async (t) => {
   const config = loadConfig({});
@@ -40,4 +41,9 @@ t.test('the server exits non-zero naming each bad variable before touching Kafka
   t.equal(result.status, 2);
   t.match(result.stderr, /Invalid configuration/);
   for (const name of ['PORT', 'SHUTDOWN_TIMEOUT_MS', 'KAFKA_LOCAL_PORT']) t.match(result.stderr, name);
+});
+
+t.test('the README documents every configuration variable', async (t) => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const name of Object.keys(CONFIG_SCHEMA.properties)) t.match(readme, `| \`${name}\` |`, `${name} is in the README table`);
 });
