@@ -1,0 +1,100 @@
+import { chinaToday, isCalendarDate, toIsoDate } from './calendar.ts';
+import { maskMiddle } from './mask.ts';
+
+export const ID_NUMBER_LENGTH = 18;
+export const ID_NUMBER_WEIGHTS: readonly number[] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/** Nobody born before 1800 was alive when ID numbers were first issued (1984); catches year 0000 and similar. */
+export const ID_NUMBER_MIN_BIRTH_YEAR = 1800;
+
+const BODY_PATTERN = /^\d{17}$/;
+const CHECK_PATTERN = /^[\dX]$/;
+
+export type IdNumberProblem =
+  | 'length'
+  | 'characters'
+  | 'birth-date'
+  | 'birth-date-in-future'
+  | 'check-character'
+  | 'lower-case-x';
+
+export type IdNumberCheck =
+  | { readonly valid: true; readonly value: string }
+  | { readonly valid: false; readonly problem: IdNumberProblem };
+
+export interface IdNumberCheckOptions {
+  readonly now?: Date;
+  /** When true, a lower-case `x` is a problem instead of being normalised; canonical records use this. */
+  readonly strict?: boolean;
+}
+
+export const ID_NUMBER_PROBLEM_MESSAGES: Readonly<Record<IdNumberProblem, string>> = {
+  length: 'must have 18 characters',
+  characters: 'must be 17 digits followed by a digit or X',
+  'birth-date': 'embeds a birth date that is not a real calendar date',
+  'birth-date-in-future': 'embeds a birth date in the future',
+  'check-character': 'has a wrong check character (GB 11643, ISO 7064 MOD 11-2)',
+  'lower-case-x': 'has a lower-case x check character; normalise it to X',
+};
+
+export function normaliseIdNumber(input: string): string {
+  return input.trim().replace(/x$/, 'X');
+}
+
+export function idNumberWeightedSum(first17: string): number {
+  let sum = 0;
+  for (let i = 0; i < ID_NUMBER_WEIGHTS.length; i += 1) {
+    sum += Number(first17.charAt(i)) * (ID_NUMBER_WEIGHTS[i] ?? 0);
+  }
+  return sum;
+}
+
+export function idNumberCheckCharacter(first17: string): string {
+  if (!BODY_PATTERN.test(first17)) throw new Error('ID number body must be 17 digits');
+  const check = (12 - (idNumberWeightedSum(first17) % 11)) % 11;
+  return check === 10 ? 'X' : String(check);
+}
+
+export function checkIdNumber(input: string, options: IdNumberCheckOptions = {}): IdNumberCheck {
+  const value = normaliseIdNumber(input);
+  const problem = findProblem(value, options.now ?? new Date());
+  if (problem !== undefined) return { valid: false, problem };
+  if (options.strict === true && value !== input) {
+    return { valid: false, problem: input.length === ID_NUMBER_LENGTH ? 'lower-case-x' : 'length' };
+  }
+  return { valid: true, value };
+}
+
+function findProblem(value: string, now: Date): IdNumberProblem | undefined {
+  if (value.length !== ID_NUMBER_LENGTH) return 'length';
+  const body = value.slice(0, 17);
+  if (!BODY_PATTERN.test(body) || !CHECK_PATTERN.test(value.charAt(17))) return 'characters';
+  const year = Number(body.slice(6, 10));
+  if (year < ID_NUMBER_MIN_BIRTH_YEAR || !isCalendarDate(year, Number(body.slice(10, 12)), Number(body.slice(12, 14)))) {
+    return 'birth-date';
+  }
+  if (toIsoDate(body.slice(6, 14)) > chinaToday(now)) return 'birth-date-in-future';
+  if (idNumberCheckCharacter(body) !== value.charAt(17)) return 'check-character';
+  return undefined;
+}
+
+export function isValidIdNumber(input: string, options?: IdNumberCheckOptions): boolean {
+  return checkIdNumber(input, options).valid;
+}
+
+/** Birth date as `YYYY-MM-DD`; expects a number that passed `checkIdNumber`. */
+export function idNumberBirthDate(idNumber: string): string {
+  return toIsoDate(idNumber.slice(6, 14));
+}
+
+/** GB/T 2261.1 sex code: '1' male when the sequence (17th digit) is odd, '2' female when even. */
+export function idNumberSexCode(idNumber: string): '1' | '2' {
+  return Number(idNumber.charAt(16)) % 2 === 1 ? '1' : '2';
+}
+
+/**
+ * Keeps the address code (6) and the check character; hides the birth date and the sequence,
+ * so the mask reveals neither age nor sex.
+ */
+export function maskIdNumber(idNumber: string): string {
+  return maskMiddle(idNumber, 6, 1);
+}
