@@ -1,0 +1,37 @@
+import mysql from 'mysql2/promise';
+import type { SqlPullConfig } from './config.ts';
+import { batchQuery, type Dialect, type SqlSource } from './dialect.ts';
+
+const MYSQL: Dialect = {
+  quote: (identifier) => `\`${identifier.replace(/`/g, '``')}\``,
+  placeholder: () => '?',
+};
+
+export async function openMysql(config: SqlPullConfig, address: string): Promise<SqlSource> {
+  const connection = await mysql.createConnection({
+    host: address,
+    port: config.port ?? 3306,
+    database: config.database,
+    user: config.user,
+    password: config.password ?? '',
+    ...(config.ssl ? { ssl: { servername: config.host } as mysql.SslOptions } : {}),
+    connectTimeout: config.connectTimeoutMs ?? 10_000,
+    // Text, not Date: a cursor must round-trip exactly, and no time zone is applied on the way.
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    charset: 'utf8mb4',
+  });
+  connection.on('error', () => undefined);
+  return {
+    async nextRows(after, limit) {
+      const { text, values } = batchQuery(config, MYSQL, after, limit);
+      const [rows] = await connection.query(text, values);
+      return rows as Record<string, unknown>[];
+    },
+    async ping() {
+      await connection.query('SELECT 1');
+    },
+    close: () => connection.end(),
+  };
+}

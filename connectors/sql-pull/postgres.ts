@@ -1,0 +1,41 @@
+import pg from 'pg';
+import type { SqlPullConfig } from './config.ts';
+import { batchQuery, type Dialect, type SqlSource } from './dialect.ts';
+
+const POSTGRES: Dialect = {
+  quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
+  placeholder: (index) => `$${index}`,
+};
+
+// Dates and timestamps stay text: a JS Date drops microseconds, and a cursor must round-trip exactly.
+const TEXT_TYPES = new Set([pg.types.builtins.DATE, pg.types.builtins.TIMESTAMP, pg.types.builtins.TIMESTAMPTZ, pg.types.builtins.TIME, pg.types.builtins.TIMETZ]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    TEXT_TYPES.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export async function openPostgres(config: SqlPullConfig, address: string): Promise<SqlSource> {
+  const client = new pg.Client({
+    host: address,
+    port: config.port ?? 5432,
+    database: config.database,
+    user: config.user,
+    password: config.password,
+    ssl: config.ssl ? { servername: config.host } : false,
+    connectionTimeoutMillis: config.connectTimeoutMs ?? 10_000,
+    application_name: 'dx-gateway sql-pull',
+    types,
+  });
+  await client.connect();
+  // An idle connection that breaks must not crash the gateway; the next query reports it.
+  client.on('error', () => undefined);
+  return {
+    async nextRows(after, limit) {
+      return (await client.query(batchQuery(config, POSTGRES, after, limit))).rows;
+    },
+    async ping() {
+      await client.query('SELECT 1');
+    },
+    close: () => client.end(),
+  };
+}
