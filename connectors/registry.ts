@@ -1,0 +1,88 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { ConfigProblem, ConnectorDefinition } from './types.ts';
+import { sqlPull } from './sql-pull/index.ts';
+
+// Definitions are heterogeneous in their config type; the registry checks configs against each schema at runtime.
+type AnyDefinition = ConnectorDefinition<any>;
+
+export const SECRET_PLACEHOLDER = '********';
+
+export interface ConnectorTypeRegistry {
+  list(): readonly AnyDefinition[];
+  get(type: string): AnyDefinition | undefined;
+  /** Schema and cross-field problems of a config, each naming its field (`config.<path>`); empty when valid. */
+  validateConfig(type: string, config: unknown): ConfigProblem[];
+  /** The config with every secret replaced by a placeholder, for answers and logs. */
+  redactSecrets(type: string, config: Record<string, unknown>): Record<string, unknown>;
+  /** Keeps stored secrets where an update sends the placeholder back unchanged. */
+  restoreSecrets(type: string, incoming: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown>;
+}
+
+function secretPaths(schema: Record<string, unknown>, prefix: string[] = []): string[][] {
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(properties).flatMap(([name, property]) => {
+    const path = [...prefix, name];
+    if (property['x-secret'] === true) return [path];
+    return property.type === 'object' ? secretPaths(property, path) : [];
+  });
+}
+
+function mapAt(config: Record<string, unknown>, path: string[], replace: (value: unknown) => unknown): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (head === undefined || !(head in config)) return config;
+  const current = config[head];
+  if (rest.length === 0) return { ...config, [head]: replace(current) };
+  if (typeof current !== 'object' || current === null) return config;
+  return { ...config, [head]: mapAt(current as Record<string, unknown>, rest, replace) };
+}
+
+function valueAt(config: Record<string, unknown>, path: string[]): unknown {
+  return path.reduce<unknown>((value, part) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined), config);
+}
+
+export function createConnectorRegistry(definitions: readonly AnyDefinition[]): ConnectorTypeRegistry {
+  const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: true, allowUnionTypes: true });
+  addFormats.default(ajv);
+  ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+  const byType = new Map<string, { definition: AnyDefinition; validate: ValidateFunction; secrets: string[][] }>();
+  for (const definition of definitions) {
+    if (byType.has(definition.type)) throw new Error(`connector type ${definition.type} is registered twice`);
+    byType.set(definition.type, { definition, validate: ajv.compile(definition.configSchema), secrets: secretPaths(definition.configSchema) });
+  }
+
+  function entry(type: string) {
+    const found = byType.get(type);
+    if (!found) throw new Error(`unknown connector type ${type}`);
+    return found;
+  }
+
+  return {
+    list: () => [...byType.values()].map(({ definition }) => definition),
+    get: (type) => byType.get(type)?.definition,
+    validateConfig(type, config) {
+      const { definition, validate } = entry(type);
+      if (!validate(config)) {
+        return (validate.errors ?? []).map((error) => {
+          const parts = error.instancePath.split('/').slice(1);
+          if (error.keyword === 'required') parts.push(String(error.params.missingProperty));
+          if (error.keyword === 'additionalProperties') parts.push(String(error.params.additionalProperty));
+          const message = error.keyword === 'additionalProperties' ? 'is not a known field' : error.keyword === 'required' ? 'is required' : error.message ?? 'is invalid';
+          return { path: ['config', ...parts].join('.'), message };
+        });
+      }
+      return (definition.validate?.(config) ?? []).map((problem) => ({ ...problem, path: `config.${problem.path}` }));
+    },
+    redactSecrets(type, config) {
+      return entry(type).secrets.reduce((redacted, path) => mapAt(redacted, path, (value) => (value === undefined ? value : SECRET_PLACEHOLDER)), config);
+    },
+    restoreSecrets(type, incoming, stored) {
+      return entry(type).secrets.reduce(
+        (restored, path) => mapAt(restored, path, (value) => (value === SECRET_PLACEHOLDER ? valueAt(stored, path) : value)),
+        incoming,
+      );
+    },
+  };
+}
+
+export const CONNECTOR_DEFINITIONS: readonly AnyDefinition[] = [sqlPull];
