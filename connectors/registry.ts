@@ -1,6 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConfigProblem, ConnectorDefinition } from './types.ts';
+import { httpPull } from './http-pull/index.ts';
+import { httpPush } from './http-push/index.ts';
 import { sqlPull } from './sql-pull/index.ts';
 
 // Definitions are heterogeneous in their config type; the registry checks configs against each schema at runtime.
@@ -85,4 +87,4 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
   };
 }
 
-export const CONNECTOR_DEFINITIONS: readonly AnyDefinition[] = [sqlPull];
+export const CONNECTOR_DEFINITIONS: readonly AnyDefinition[] = [sqlPull, httpPull, httpPush];

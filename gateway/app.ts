@@ -7,8 +7,14 @@ import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
 import kafkaPlugin from './plugins/kafka.ts';
 import metricsPlugin from './plugins/metrics.ts';
+import schemaRegistryPlugin from './plugins/schema-registry.ts';
+import pipelinePlugin from './plugins/pipeline.ts';
+import connectorRoutes from './routes/connectors/index.ts';
+import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
+import registryRoutes from './routes/registry/index.ts';
+import validateRoutes from './routes/validate/index.ts';
 import { bootstrapOfficeKey } from './auth/bootstrap.ts';
 import { formatsPlugin } from './plugins/formats.ts';
 import { VERSION } from './version.ts';
@@ -32,27 +38,43 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  await app.register(errorHandler);
-  await app.register(docsPlugin, { version: VERSION });
-  await app.register(metricsPlugin);
-  await app.register(dbPlugin, options.database);
-  await app.register(kafkaPlugin, {
-    connection: {
-      brokers: options.kafkaBrokers,
-      clientId: config.KAFKA_CLIENT_ID,
-      ssl: config.KAFKA_SSL,
-      ...(config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
-        ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
-        : {}),
-    },
-    topicDefaults: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
-  });
-  await app.register(authPlugin);
+  try {
+    await app.register(errorHandler);
+    await app.register(docsPlugin, { version: VERSION });
+    await app.register(metricsPlugin);
+    await app.register(dbPlugin, options.database);
+    await app.register(kafkaPlugin, {
+      connection: {
+        brokers: options.kafkaBrokers,
+        clientId: config.KAFKA_CLIENT_ID,
+        ssl: config.KAFKA_SSL,
+        ...(config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+          ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
+          : {}),
+      },
+      topicDefaults: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+    });
+    await app.register(authPlugin);
+    await app.register(schemaRegistryPlugin);
 
-  await app.register(healthRoutes);
-  await app.register(principalRoutes);
+    await app.register(pipelinePlugin, {
+      allowedHosts: config.DX_ALLOWED_HOSTS.split(','),
+      heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
+      leaseTtlMs: config.DX_LEASE_TTL_MS,
+    });
 
-  await app.ready();
+    await app.register(healthRoutes);
+    await app.register(principalRoutes);
+    await app.register(validateRoutes);
+    await app.register(connectorRoutes);
+    await app.register(ingestRoutes);
+    await app.register(registryRoutes, { prefix: '/registry' });
+    await app.ready();
+  } catch (err) {
+    // A plugin that failed half-way may hold connections (Kafka, the pool); close what was opened.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const bootstrap = await bootstrapOfficeKey(app.db, config.DX_ADMIN_TOKEN);
   if (bootstrap?.generatedKey) options.onGeneratedAdminKey?.(bootstrap.generatedKey);
   return app;

@@ -30,6 +30,12 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_ADMIN_TOKEN: Type.Optional(
     Type.String({ minLength: 24, description: 'API key of the first data-office principal, set on first start. Unset: one is generated and printed once.' }),
   ),
+  DX_ALLOWED_HOSTS: Type.String({
+    default: '127.0.0.0/8,::1',
+    description: 'Hosts connectors and webhooks may reach: names (*.gov.internal), addresses or CIDR ranges, comma-separated. Link-local and metadata addresses are always refused.',
+  }),
+  DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector leases and picks up connector changes.' }),
+  DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector lease outlives its instance's last renewal before another instance may take it." }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
 });
 

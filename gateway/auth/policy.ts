@@ -15,6 +15,10 @@ interface Rule {
 
 const OFFICE_ONLY: Rule = { kinds: ['office'] };
 const EVERYONE: Rule = { kinds: ['office', 'department', 'integrator'] };
+/** The data office, or the department that owns the object. */
+const OWNING_DEPARTMENT: Rule = { kinds: ['office', 'department'], owns: (principal, object) => principal.departmentCode === object.departmentCode };
+/** Only the department that owns the object: not even the data office speaks for a department's data. */
+const OWNER_ONLY: Rule = { kinds: ['department'], owns: (principal, object) => principal.departmentCode === object.departmentCode };
 
 /**
  * Every action a route may perform and who may perform it. Deny by default: a route under /api/v1 without an
@@ -29,6 +33,17 @@ export const POLICY = {
   'keys:issue': OFFICE_ONLY,
   'keys:list': OFFICE_ONLY,
   'keys:revoke': OFFICE_ONLY,
+  'schemas:validate': EVERYONE,
+  'registry:read': EVERYONE,
+  'registry:write': OFFICE_ONLY,
+  'connector-types:read': EVERYONE,
+  'connectors:create': OWNING_DEPARTMENT,
+  'connectors:list': OWNING_DEPARTMENT,
+  'connectors:read': OWNING_DEPARTMENT,
+  'connectors:update': OWNING_DEPARTMENT,
+  'connectors:delete': OWNING_DEPARTMENT,
+  'connectors:operate': OWNING_DEPARTMENT,
+  'connectors:push': OWNER_ONLY,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

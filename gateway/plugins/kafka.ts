@@ -53,6 +53,9 @@ export function createKafkaService(options: KafkaOptions, log: Logger): KafkaSer
     idempotent: true,
     maxInFlightRequests: 5,
     allowAutoTopicCreation: false,
+    // Bounded, so a down broker surfaces as an error (503 for a push, a retried run for a pull) within seconds;
+    // the pipeline retries whole batches, and message ids let consumers drop the duplicates that may cause.
+    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3000 },
     // Murmur2, as the Java client: records with one key land on the same partition whoever produces them.
     createPartitioner: Partitioners.DefaultPartitioner,
   });

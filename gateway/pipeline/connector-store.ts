@@ -1,0 +1,235 @@
+import type { JsonValue } from '../../connectors/types.ts';
+import type { Db } from '../plugins/db.ts';
+import type { MappingSpec } from './mapping/spec.ts';
+
+export interface ConnectorOptions {
+  batchSize?: number;
+}
+
+export interface Connector {
+  id: string;
+  name: string;
+  departmentCode: string;
+  type: string;
+  kind: 'pull' | 'push';
+  schemaName: string;
+  topic: string;
+  deadLetterTopic: string;
+  config: Record<string, unknown>;
+  mapping: MappingSpec;
+  schedule: string | null;
+  options: ConnectorOptions;
+  state: 'active' | 'paused';
+  runRequestedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewConnector = Omit<Connector, 'id' | 'state' | 'runRequestedAt' | 'createdAt' | 'updatedAt'>;
+
+export interface RejectedRecord {
+  partition: string;
+  offset: JsonValue;
+  source: Record<string, unknown>;
+  errors: { path: string; rule: string; message: string }[];
+}
+
+export interface BatchCommit {
+  read: number;
+  published: number;
+  rejected: RejectedRecord[];
+  /** The offset of the last record of each partition in the batch. */
+  offsets: Map<string, JsonValue>;
+}
+
+export interface Totals {
+  read: number;
+  published: number;
+  rejected: number;
+  lastPublishedAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
+
+export interface RunRecord {
+  id: number;
+  trigger: string;
+  instance: string;
+  status: 'running' | 'succeeded' | 'failed' | 'aborted';
+  startedAt: string;
+  finishedAt: string | null;
+  read: number;
+  published: number;
+  rejected: number;
+  attempts: number;
+  error: string | null;
+}
+
+const ts = (column: string, alias: string) => `to_json(${column})#>>'{}' AS "${alias}"`;
+const COLUMNS = `id, name, department_code AS "departmentCode", type, kind, schema_name AS "schemaName", topic,
+  dead_letter_topic AS "deadLetterTopic", config, mapping, schedule, options, state,
+  ${ts('run_requested_at', 'runRequestedAt')}, ${ts('created_at', 'createdAt')}, ${ts('updated_at', 'updatedAt')}`;
+const RUN_COLUMNS = `id::int, trigger, instance, status, ${ts('started_at', 'startedAt')}, ${ts('finished_at', 'finishedAt')},
+  read::int, published::int, rejected::int, attempts, error`;
+
+export function createConnectorStore(db: Db) {
+  return {
+    async create(input: NewConnector, createdBy: string | null): Promise<Connector> {
+      return db.transaction(async (client) => {
+        const { rows } = await client.query<Connector>(
+          `INSERT INTO connectors (name, department_code, type, kind, schema_name, topic, dead_letter_topic, config, mapping, schedule, options, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+          [input.name, input.departmentCode, input.type, input.kind, input.schemaName, input.topic, input.deadLetterTopic, input.config, input.mapping, input.schedule, input.options, createdBy],
+        );
+        const connector = rows[0] as Connector;
+        await client.query('INSERT INTO connector_totals (connector_id) VALUES ($1)', [connector.id]);
+        return connector;
+      });
+    },
+
+    async list(filter: { departmentCode?: string | undefined; limit: number; offset: number }): Promise<{ items: Connector[]; total: number }> {
+      const department = filter.departmentCode ?? null;
+      const [page, count] = await Promise.all([
+        db.query<Connector>(`SELECT ${COLUMNS} FROM connectors WHERE $3::text IS NULL OR department_code = $3 ORDER BY created_at, id LIMIT $1 OFFSET $2`, [filter.limit, filter.offset, department]),
+        db.query<{ total: number }>('SELECT count(*)::int AS total FROM connectors WHERE $1::text IS NULL OR department_code = $1', [department]),
+      ]);
+      return { items: page.rows, total: count.rows[0]?.total ?? 0 };
+    },
+
+    async listRunnable(): Promise<Connector[]> {
+      return (await db.query<Connector>(`SELECT ${COLUMNS} FROM connectors WHERE kind = 'pull' ORDER BY id`)).rows;
+    },
+
+    async get(id: string): Promise<Connector | undefined> {
+      return (await db.query<Connector>(`SELECT ${COLUMNS} FROM connectors WHERE id = $1`, [id])).rows[0];
+    },
+
+    async update(id: string, fields: Pick<Connector, 'name' | 'config' | 'mapping' | 'schedule' | 'options'>): Promise<Connector | undefined> {
+      const { rows } = await db.query<Connector>(
+        `UPDATE connectors SET name = $2, config = $3, mapping = $4, schedule = $5, options = $6, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, fields.name, fields.config, fields.mapping, fields.schedule, fields.options],
+      );
+      return rows[0];
+    },
+
+    async remove(id: string): Promise<boolean> {
+      return ((await db.query('DELETE FROM connectors WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    },
+
+    async setState(id: string, state: Connector['state']): Promise<Connector | undefined> {
+      return (await db.query<Connector>(`UPDATE connectors SET state = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id, state])).rows[0];
+    },
+
+    async requestRun(id: string): Promise<void> {
+      await db.query('UPDATE connectors SET run_requested_at = now() WHERE id = $1', [id]);
+    },
+
+    async clearRunRequest(id: string): Promise<void> {
+      await db.query('UPDATE connectors SET run_requested_at = NULL WHERE id = $1', [id]);
+    },
+
+    async offsets(id: string): Promise<Map<string, JsonValue>> {
+      const { rows } = await db.query<{ partition: string; offset: JsonValue }>('SELECT partition, "offset" FROM connector_offsets WHERE connector_id = $1', [id]);
+      return new Map(rows.map((row) => [row.partition, row.offset]));
+    },
+
+    async resetOffsets(id: string): Promise<number> {
+      return (await db.query('DELETE FROM connector_offsets WHERE connector_id = $1', [id])).rowCount ?? 0;
+    },
+
+    /** Starts a run; the caller holds the lease, so a run still marked running was left by an instance that died. */
+    async startRun(id: string, trigger: string, instance: string): Promise<number> {
+      return db.transaction(async (client) => {
+        await client.query(
+          "UPDATE connector_runs SET status = 'aborted', finished_at = now(), error = 'the gateway instance running it stopped' WHERE connector_id = $1 AND status = 'running'",
+          [id],
+        );
+        const { rows } = await client.query<{ id: number }>(
+          "INSERT INTO connector_runs (connector_id, trigger, instance, status) VALUES ($1, $2, $3, 'running') RETURNING id::int",
+          [id, trigger, instance],
+        );
+        return (rows[0] as { id: number }).id;
+      });
+    },
+
+    async finishRun(runId: number, status: RunRecord['status'], error: string | null, attempts: number): Promise<void> {
+      await db.transaction(async (client) => {
+        const { rows } = await client.query<{ connector_id: string }>(
+          'UPDATE connector_runs SET status = $2, error = $3, attempts = $4, finished_at = now() WHERE id = $1 RETURNING connector_id',
+          [runId, status, error, attempts],
+        );
+        if (error !== null && rows[0]) {
+          await client.query('UPDATE connector_totals SET last_error = $2, last_error_at = now() WHERE connector_id = $1', [rows[0].connector_id, error]);
+        }
+      });
+    },
+
+    /**
+     * Called only after the broker acknowledged every record of the batch: advances the offsets, stores the
+     * rejected records and adds to the counts, all in one transaction.
+     */
+    async commitBatch(connectorId: string, runId: number | null, batch: BatchCommit): Promise<void> {
+      await db.transaction(async (client) => {
+        for (const [partition, offset] of batch.offsets) {
+          await client.query(
+            `INSERT INTO connector_offsets (connector_id, partition, "offset") VALUES ($1, $2, $3)
+             ON CONFLICT (connector_id, partition) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`,
+            [connectorId, partition, JSON.stringify(offset)],
+          );
+        }
+        if (batch.rejected.length > 0) {
+          await client.query(
+            `INSERT INTO rejected_records (connector_id, run_id, partition, "offset", source, errors)
+             SELECT $1, $2, r.partition, r."offset", r.source, r.errors FROM jsonb_to_recordset($3::jsonb) AS r(partition text, "offset" jsonb, source jsonb, errors jsonb)`,
+            [connectorId, runId, JSON.stringify(batch.rejected)],
+          );
+        }
+        await client.query(
+          `UPDATE connector_totals SET read = read + $2, published = published + $3, rejected = rejected + $4,
+             last_published_at = CASE WHEN $3 > 0 THEN now() ELSE last_published_at END WHERE connector_id = $1`,
+          [connectorId, batch.read, batch.published, batch.rejected.length],
+        );
+        if (runId !== null) {
+          await client.query('UPDATE connector_runs SET read = read + $2, published = published + $3, rejected = rejected + $4 WHERE id = $1', [
+            runId,
+            batch.read,
+            batch.published,
+            batch.rejected.length,
+          ]);
+        }
+      });
+    },
+
+    async totals(id: string): Promise<Totals | undefined> {
+      const { rows } = await db.query<Totals>(
+        `SELECT read::int, published::int, rejected::int, ${ts('last_published_at', 'lastPublishedAt')}, last_error AS "lastError", ${ts('last_error_at', 'lastErrorAt')}
+           FROM connector_totals WHERE connector_id = $1`,
+        [id],
+      );
+      return rows[0];
+    },
+
+    async runs(id: string, limit: number): Promise<RunRecord[]> {
+      return (await db.query<RunRecord>(`SELECT ${RUN_COLUMNS} FROM connector_runs WHERE connector_id = $1 ORDER BY id DESC LIMIT $2`, [id, limit])).rows;
+    },
+
+    async run(runId: number): Promise<RunRecord | undefined> {
+      return (await db.query<RunRecord>(`SELECT ${RUN_COLUMNS} FROM connector_runs WHERE id = $1`, [runId])).rows[0];
+    },
+
+    async rejectedRecords(id: string, filter: { limit: number; afterId: number; status: 'open' | 'replayed' | 'all' }) {
+      const { rows } = await db.query<RejectedRecord & { id: number; runId: number | null; status: string; createdAt: string }>(
+        `SELECT id::int, run_id::int AS "runId", partition, "offset", source, errors, status, ${ts('created_at', 'createdAt')}
+           FROM rejected_records WHERE connector_id = $1 AND id > $2 AND ($4 = 'all' OR status = $4) ORDER BY id LIMIT $3`,
+        [id, filter.afterId, filter.limit, filter.status],
+      );
+      return rows;
+    },
+
+    async markReplayed(ids: number[]): Promise<void> {
+      if (ids.length > 0) await db.query("UPDATE rejected_records SET status = 'replayed', replayed_at = now() WHERE id = ANY($1::bigint[])", [ids]);
+    },
+  };
+}
+
+export type ConnectorStore = ReturnType<typeof createConnectorStore>;

@@ -1,0 +1,70 @@
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+const DAY_MS = 86_400_000;
+
+/** NFKC turns full-width letters, digits, punctuation and the ideographic space into their ASCII forms. */
+export function toHalfWidth(text: string): string {
+  return text.normalize('NFKC');
+}
+
+export function trimAll(text: string): string {
+  return text.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+}
+
+function isoDate(year: number, month: number, day: number): string | undefined {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Excel stores dates as days since 1899-12-30 (its 1900 leap-year bug is folded into that epoch). */
+export function excelSerialToDate(serial: number): string | undefined {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return undefined;
+  const date = new Date(EXCEL_EPOCH_MS + Math.floor(serial) * DAY_MS);
+  return isoDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+}
+
+const AUTO_PATTERNS: [RegExp, (m: RegExpExecArray) => string | undefined][] = [
+  [/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/, (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3]))],
+  [/^(\d{4})(\d{2})(\d{2})$/, (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3]))],
+  [/^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?: [\d:.]+)?$/, (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3]))],
+  [/^(\d{4})年(\d{1,2})月(\d{1,2})日$/, (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3]))],
+];
+
+function byPattern(text: string, pattern: string): string | undefined {
+  const parts: string[] = [];
+  const regex = new RegExp(
+    `^${pattern.replace(/Y+|M+|D+|[^YMD]/g, (token) => {
+      const letter = token[0];
+      if (letter === 'Y' || letter === 'M' || letter === 'D') {
+        parts.push(letter);
+        return token.length === 1 ? '(\\d{1,2})' : `(\\d{${token.length}})`;
+      }
+      return token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    })}$`,
+  );
+  const match = regex.exec(text);
+  if (!match) return undefined;
+  const value = (letter: string) => Number(match[parts.indexOf(letter) + 1]);
+  return isoDate(value('Y'), value('M'), value('D'));
+}
+
+/** A date as ISO `YYYY-MM-DD`, or undefined when the input is not a real date in the given form. */
+export function parseDate(input: unknown, form: string): string | undefined {
+  if (typeof input === 'number') return form === 'auto' || form === 'excel' ? excelSerialToDate(input) : undefined;
+  if (input instanceof Date) return Number.isNaN(input.getTime()) ? undefined : input.toISOString().slice(0, 10);
+  const text = trimAll(toHalfWidth(String(input)));
+  if (form === 'excel') return /^\d+(\.\d+)?$/.test(text) ? excelSerialToDate(Number(text)) : undefined;
+  if (form !== 'auto') return byPattern(text, form);
+  for (const [pattern, convert] of AUTO_PATTERNS) {
+    const match = pattern.exec(text);
+    if (match) return convert(match);
+  }
+  return /^\d{5}(\.\d+)?$/.test(text) ? excelSerialToDate(Number(text)) : undefined;
+}
+
+/** A decimal number as a plain string (no thousands separators, no exponent), or undefined. */
+export function parseDecimal(input: unknown): string | undefined {
+  if (typeof input === 'number') return Number.isFinite(input) ? String(input) : undefined;
+  const text = trimAll(toHalfWidth(String(input))).replace(/[,\s]/g, '');
+  return /^-?\d+(\.\d+)?$/.test(text) ? text.replace(/^(-?)0+(?=\d)/, '$1') : undefined;
+}

@@ -1,0 +1,83 @@
+import type { Message, Producer } from 'kafkajs';
+import type { CanonicalSchema } from '../../schemas/canonical.ts';
+import type { RecordValidator } from '../../schemas/validate.ts';
+import { encodeWire } from '../../schemas/wire.ts';
+import type { SourceRecord } from '../../connectors/types.ts';
+import type { BatchCommit, RejectedRecord } from './connector-store.ts';
+import type { MappingResult } from './mapping/apply.ts';
+import { messageId } from './message-id.ts';
+
+export interface PublishTarget {
+  connectorId: string;
+  schema: CanonicalSchema;
+  /** Registry id of the schema, written into every message (Confluent wire format). */
+  schemaId: number;
+  topic: string;
+  deadLetterTopic: string;
+  map(source: Record<string, unknown>): MappingResult;
+  validator: RecordValidator;
+}
+
+export type RecordOutcome = { status: 'published'; key: string } | { status: 'rejected'; errors: RejectedRecord['errors'] };
+
+export interface PublishedBatch extends BatchCommit {
+  outcomes: RecordOutcome[];
+}
+
+function headers(target: PublishTarget, record: SourceRecord): Message['headers'] {
+  return {
+    'dx-message-id': messageId(target.connectorId, record.partition, record.offset),
+    'dx-connector': target.connectorId,
+    'dx-source-partition': record.partition,
+    'dx-source-offset': JSON.stringify(record.offset),
+    'dx-schema': `${target.schema.name}.v${target.schema.version}`,
+  };
+}
+
+/** Maps, validates and encodes one record; a bad record is an outcome, not an exception. */
+function prepare(target: PublishTarget, record: SourceRecord): { outcome: RecordOutcome; message: Message } {
+  const mapped = target.map(record.value);
+  const errors = mapped.ok ? target.validator.validateRecord(target.schema.name, mapped.value) : mapped.problems;
+  const timestamp = String(record.timestamp ?? Date.now());
+  if (!mapped.ok || errors.length > 0) {
+    const dead = { connectorId: target.connectorId, partition: record.partition, offset: record.offset, errors, source: record.value };
+    return {
+      outcome: { status: 'rejected', errors },
+      message: { key: target.connectorId, value: JSON.stringify(dead), headers: { ...headers(target, record), 'dx-rejected': 'true' }, timestamp },
+    };
+  }
+  const key = String(mapped.value[target.schema.businessKey]);
+  return {
+    outcome: { status: 'published', key },
+    message: { key, value: encodeWire(target.schemaId, target.schema.avroType, mapped.value), headers: headers(target, record), timestamp },
+  };
+}
+
+/**
+ * Sends a batch: valid records to the resource topic, bad ones with their reasons to its dead-letter topic, in
+ * one acknowledged (acks=all) request. Resolves only once the broker acknowledged all of them; the caller
+ * commits offsets after that, never before.
+ */
+export async function publishBatch(producer: Producer, target: PublishTarget, records: readonly SourceRecord[]): Promise<PublishedBatch> {
+  const good: Message[] = [];
+  const dead: Message[] = [];
+  const outcomes: RecordOutcome[] = [];
+  const rejected: RejectedRecord[] = [];
+  const offsets = new Map<string, SourceRecord['offset']>();
+  for (const record of records) {
+    const { outcome, message } = prepare(target, record);
+    outcomes.push(outcome);
+    offsets.set(record.partition, record.offset);
+    if (outcome.status === 'published') good.push(message);
+    else {
+      dead.push(message);
+      rejected.push({ partition: record.partition, offset: record.offset, source: record.value, errors: outcome.errors });
+    }
+  }
+  const topicMessages = [
+    ...(good.length > 0 ? [{ topic: target.topic, messages: good }] : []),
+    ...(dead.length > 0 ? [{ topic: target.deadLetterTopic, messages: dead }] : []),
+  ];
+  if (topicMessages.length > 0) await producer.sendBatch({ acks: -1, topicMessages });
+  return { read: records.length, published: good.length, rejected, offsets, outcomes };
+}

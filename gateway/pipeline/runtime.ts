@@ -1,0 +1,170 @@
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { ConnectorTypeRegistry } from '../../connectors/registry.ts';
+import type { ConnectorContext, PullConnectorDefinition, SourceRecord } from '../../connectors/types.ts';
+import { getCanonicalSchema } from '../../schemas/canonical.ts';
+import type { RecordValidator } from '../../schemas/validate.ts';
+import type { HostGuard } from '../security/host-guard.ts';
+import type { Connector, ConnectorStore, RunRecord } from './connector-store.ts';
+import { createMapper } from './mapping/apply.ts';
+import { publishBatch, type PublishedBatch, type PublishTarget } from './publisher.ts';
+import { withRetries, type BackoffOptions } from './retry.ts';
+
+export const DEFAULT_BATCH_SIZE = 500;
+
+export interface RuntimeDependencies {
+  store: ConnectorStore;
+  types: ConnectorTypeRegistry;
+  producer: Producer;
+  ensureTopic(topic: string): Promise<void>;
+  /** The registry id of a canonical schema (registering it when needed). */
+  schemaIdFor(schemaName: string): Promise<number>;
+  validator: RecordValidator;
+  hostGuard: HostGuard;
+  log: Logger;
+  instanceId: string;
+  backoff?: BackoffOptions;
+}
+
+export interface TestResult {
+  check: { ok: boolean; message: string };
+  records: { partition: string; offset: unknown; source: Record<string, unknown>; value?: Record<string, unknown>; errors: { path: string; rule: string; message: string }[] }[];
+}
+
+const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000, attempts: 6 };
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Drives connectors through the data path: read → map → validate → encode → produce → commit. Offsets and counts
+ * are committed only after the broker acknowledged the batch, so a crash at any point loses nothing; a record
+ * may be published twice after a crash, with the same `dx-message-id`.
+ */
+export function createConnectorRuntime(deps: RuntimeDependencies) {
+  const targets = new Map<string, { version: string; target: PublishTarget }>();
+
+  async function targetFor(connector: Connector): Promise<PublishTarget> {
+    const cached = targets.get(connector.id);
+    if (cached?.version === connector.updatedAt) return cached.target;
+    const schema = getCanonicalSchema(connector.schemaName as never);
+    await Promise.all([deps.ensureTopic(connector.topic), deps.ensureTopic(connector.deadLetterTopic)]);
+    const target: PublishTarget = {
+      connectorId: connector.id,
+      schema,
+      schemaId: await deps.schemaIdFor(connector.schemaName),
+      topic: connector.topic,
+      deadLetterTopic: connector.deadLetterTopic,
+      map: createMapper(connector.mapping, schema),
+      validator: deps.validator,
+    };
+    targets.set(connector.id, { version: connector.updatedAt, target });
+    return target;
+  }
+
+  function pullDefinition(connector: Connector): PullConnectorDefinition<any> {
+    const definition = deps.types.get(connector.type);
+    if (definition?.kind !== 'pull') throw new Error(`connector ${connector.id} has type ${connector.type}, which is not a pull type`);
+    return definition;
+  }
+
+  function contextFor(connector: Connector, offsets: ConnectorContext['offsets'], signal: AbortSignal): ConnectorContext {
+    const log = deps.log.child({ connector: connector.id, type: connector.type });
+    return {
+      log: {
+        debug: (object, message) => log.debug(object, message),
+        info: (object, message) => log.info(object, message),
+        warn: (object, message) => log.warn(object, message),
+        error: (object, message) => log.error(object, message),
+      },
+      offsets,
+      signal,
+      batchSize: connector.options.batchSize ?? DEFAULT_BATCH_SIZE,
+      resolveHost: (host) => deps.hostGuard.resolve(host),
+    };
+  }
+
+  /** One attempt: a fresh task from the committed offsets, read to the end, each batch committed after its ack. */
+  async function attempt(connector: Connector, runId: number, signal: AbortSignal): Promise<void> {
+    const target = await targetFor(connector);
+    const offsets = await deps.store.offsets(connector.id);
+    const task = pullDefinition(connector).create(connector.config, contextFor(connector, offsets, signal));
+    try {
+      for await (const records of task.read()) {
+        if (signal.aborted) break;
+        if (records.length === 0) continue;
+        const published = await publishBatch(deps.producer, target, records);
+        await deps.store.commitBatch(connector.id, runId, published);
+      }
+    } finally {
+      await task.close();
+    }
+  }
+
+  return {
+    targetFor,
+
+    /** Runs a pull connector once, retrying transient faults with backoff; resolves with the finished run. */
+    async runOnce(connector: Connector, trigger: string, signal: AbortSignal): Promise<RunRecord> {
+      const runId = await deps.store.startRun(connector.id, trigger, deps.instanceId);
+      const log = deps.log.child({ connector: connector.id, run: runId });
+      try {
+        const { attempts } = await withRetries(() => attempt(connector, runId, signal), deps.backoff ?? DEFAULT_BACKOFF, signal, (error, attemptNo, delayMs) =>
+          log.warn({ err: error, attempt: attemptNo, delayMs }, 'connector run failed; retrying'),
+        );
+        await deps.store.finishRun(runId, signal.aborted ? 'aborted' : 'succeeded', null, attempts);
+      } catch (error) {
+        const attempts = (error as { attempts?: number }).attempts ?? 1;
+        log.error({ err: error, attempts }, 'connector run failed');
+        await deps.store.finishRun(runId, signal.aborted ? 'aborted' : 'failed', errorText(error), attempts).catch((err: unknown) => log.error({ err }, 'could not record the failed run'));
+      }
+      return (await deps.store.run(runId)) as RunRecord;
+    },
+
+    /** Publishes pushed records; resolves after the broker acknowledged them and the counts were committed. */
+    async ingest(connector: Connector, records: readonly SourceRecord[]): Promise<PublishedBatch> {
+      const published = await publishBatch(deps.producer, await targetFor(connector), records);
+      await deps.store.commitBatch(connector.id, null, { ...published, offsets: new Map() });
+      return published;
+    },
+
+    /** Publishes quarantined records again through the current mapping; offsets do not move. */
+    async replay(connector: Connector, rejected: { id: number; partition: string; offset: SourceRecord['offset']; source: Record<string, unknown> }[]): Promise<PublishedBatch> {
+      const records = rejected.map((row) => ({ partition: row.partition, offset: row.offset, value: row.source }));
+      const published = await publishBatch(deps.producer, await targetFor(connector), records);
+      await deps.store.commitBatch(connector.id, null, { ...published, offsets: new Map() });
+      await deps.store.markReplayed(rejected.map((row) => row.id));
+      return published;
+    },
+
+    /** Checks connectivity and maps and validates the first records, publishing nothing and committing nothing. */
+    async test(connector: Connector, limit: number): Promise<TestResult> {
+      const definition = pullDefinition(connector);
+      const schema = getCanonicalSchema(connector.schemaName as never);
+      const map = createMapper(connector.mapping, schema);
+      const controller = new AbortController();
+      const task = definition.create(connector.config, contextFor({ ...connector, options: { batchSize: limit } }, new Map(), controller.signal));
+      try {
+        const check = await task.check();
+        const records: TestResult['records'] = [];
+        if (check.ok) {
+          for await (const batch of task.read()) {
+            for (const record of batch.slice(0, limit - records.length)) {
+              const mapped = map(record.value);
+              const errors = mapped.ok ? deps.validator.validateRecord(schema.name, mapped.value) : mapped.problems;
+              records.push({ partition: record.partition, offset: record.offset, source: record.value, ...(mapped.ok ? { value: mapped.value } : {}), errors });
+            }
+            if (records.length >= limit) break;
+          }
+        }
+        return { check, records };
+      } finally {
+        controller.abort();
+        await task.close();
+      }
+    },
+  };
+}
+
+export type ConnectorRuntime = ReturnType<typeof createConnectorRuntime>;

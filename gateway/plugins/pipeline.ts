@@ -1,0 +1,54 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Logger } from 'pino';
+import { CONNECTOR_DEFINITIONS, createConnectorRegistry, type ConnectorTypeRegistry } from '../../connectors/registry.ts';
+import { getCanonicalSchema } from '../../schemas/canonical.ts';
+import { createValidator } from '../../schemas/validate.ts';
+import { createConnectorStore, type ConnectorStore } from '../pipeline/connector-store.ts';
+import { createLeases } from '../pipeline/leases.ts';
+import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
+import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
+import { createHostGuard, type HostGuard } from '../security/host-guard.ts';
+
+export interface PipelineOptions {
+  allowedHosts: string[];
+  heartbeatMs: number;
+  leaseTtlMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The connector runtime: types, stored connectors, the data path and the scheduler of this instance. */
+    pipeline: { types: ConnectorTypeRegistry; store: ConnectorStore; runtime: ConnectorRuntime; scheduler: Scheduler; hostGuard: HostGuard; instanceId: string };
+  }
+}
+
+async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): Promise<void> {
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = app.log.child({ component: 'pipeline' }) as unknown as Logger;
+  const types = createConnectorRegistry(CONNECTOR_DEFINITIONS);
+  const store = createConnectorStore(app.db);
+  const hostGuard = createHostGuard(options.allowedHosts);
+  const runtime = createConnectorRuntime({
+    store,
+    types,
+    producer: app.kafka.producer,
+    ensureTopic: (topic) => app.kafka.ensureTopic(topic),
+    schemaIdFor: async (name) => {
+      const schema = getCanonicalSchema(name as never);
+      return (await app.schemaRegistry.register(schema.subject, schema.avroSchema)).id;
+    },
+    validator: createValidator(),
+    hostGuard,
+    log,
+    instanceId,
+  });
+  const scheduler = createScheduler({ store, leases: createLeases(app.db, instanceId, options.leaseTtlMs), runtime, log, heartbeatMs: options.heartbeatMs });
+  app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, instanceId });
+  app.addHook('onReady', () => scheduler.start());
+  app.addHook('onClose', () => scheduler.stop());
+}
+
+export default fp(pipelinePlugin, { name: 'dx-pipeline', dependencies: ['dx-db', 'dx-kafka', 'dx-schema-registry'] });

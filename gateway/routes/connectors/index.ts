@@ -1,0 +1,143 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { dxError } from '../../errors.ts';
+import type { Connector } from '../../pipeline/connector-store.ts';
+import { validateConnector } from '../../pipeline/validate-connector.ts';
+import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
+import connectorActions from './actions.ts';
+import { ConnectorBody, ConnectorParams, CreateConnectorBody, UpdateConnectorBody } from './schemas.ts';
+
+const tags = ['connectors'];
+
+const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, types, scheduler } = app.pipeline;
+
+  const present = (connector: Connector) => ({ ...connector, config: types.redactSecrets(connector.type, connector.config) });
+
+  function refuseProblems(problems: { path: string; message: string }[]): void {
+    if (problems.length > 0) throw dxError('DX_ERR_REQUEST_INVALID', { message: problems.map((p) => `${p.path} ${p.message}`).join('; '), details: problems });
+  }
+
+  app.decorateRequest('ownedConnector', async function (this: FastifyRequest, id: string): Promise<Connector> {
+    const connector = await store.get(id);
+    if (!connector) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
+    this.authorize({ departmentCode: connector.departmentCode });
+    return connector;
+  });
+
+  app.get('/api/v1/connector-types', {
+    config: { action: 'connector-types:read' },
+    schema: {
+      tags,
+      summary: 'Connector types with their config schema and examples',
+      response: {
+        200: Type.Object({
+          items: Type.Array(
+            Type.Object({ type: Type.String(), kind: Type.String(), summary: Type.String(), description: Type.String(), configSchema: Type.Unknown(), examples: Type.Array(Type.Unknown()) }),
+          ),
+        }),
+        ...AUTHENTICATED_ERRORS,
+      },
+    },
+  }, async () => ({
+    items: types.list().map(({ type, kind, summary, description, configSchema, examples }) => ({ type, kind, summary, description, configSchema, examples })),
+  }));
+
+  app.post('/api/v1/connectors', {
+    config: { action: 'connectors:create' },
+    schema: { tags, summary: 'Register a connector; every problem of the config and mapping is named', body: CreateConnectorBody, response: { 201: ConnectorBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
+  }, async (request, reply) => {
+    const body = request.body;
+    const principal = request.principal!;
+    const departmentCode = principal.kind === 'department' ? principal.departmentCode! : body.departmentCode;
+    if (departmentCode === undefined) refuseProblems([{ path: 'departmentCode', message: 'is required when the data office registers a connector' }]);
+    if (principal.kind === 'department' && body.departmentCode !== undefined && body.departmentCode !== principal.departmentCode) {
+      throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: 'A department registers connectors only for itself' });
+    }
+    refuseProblems(validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping }));
+    const topic = body.topic ?? `dx.${body.schema}`;
+    try {
+      const connector = await store.create(
+        {
+          name: body.name,
+          departmentCode: departmentCode as string,
+          type: body.type,
+          kind: types.get(body.type)!.kind,
+          schemaName: body.schema,
+          topic,
+          deadLetterTopic: `${topic}.dlq`,
+          config: body.config,
+          mapping: body.mapping,
+          schedule: body.schedule ?? null,
+          options: body.options ?? {},
+        },
+        principal.id,
+      );
+      request.log.info({ connectorId: connector.id, type: connector.type }, 'connector registered');
+      await scheduler.refresh();
+      return reply.status(201).send(present(connector));
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw dxError('DX_ERR_CONNECTOR_EXISTS', { details: [{ path: 'name', message: 'is taken in this department' }] });
+      throw err;
+    }
+  });
+
+  app.get('/api/v1/connectors', {
+    config: { action: 'connectors:list' },
+    schema: {
+      tags,
+      summary: "List connectors: a department sees its own, the data office all",
+      querystring: Type.Composite([Pagination, Type.Object({ departmentCode: Type.Optional(Type.String()) })], { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(ConnectorBody), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...AUTHENTICATED_ERRORS },
+    },
+  }, async (request) => {
+    const principal = request.principal!;
+    const { limit, offset } = request.query;
+    const departmentCode = principal.kind === 'office' ? request.query.departmentCode : (principal.departmentCode as string);
+    const page = await store.list({ departmentCode, limit, offset });
+    return { items: page.items.map(present), total: page.total, limit, offset };
+  });
+
+  app.get('/api/v1/connectors/:id', {
+    config: { action: 'connectors:read' },
+    schema: { tags, summary: 'Get a connector', params: ConnectorParams, response: { 200: ConnectorBody, ...AUTHENTICATED_ERRORS } },
+  }, async (request) => present(await request.ownedConnector(request.params.id)));
+
+  app.put('/api/v1/connectors/:id', {
+    config: { action: 'connectors:update' },
+    schema: { tags, summary: 'Change a connector (send secrets back as ******** to keep them)', params: ConnectorParams, body: UpdateConnectorBody, response: { 200: ConnectorBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
+  }, async (request) => {
+    const existing = await request.ownedConnector(request.params.id);
+    const body = request.body;
+    const config = types.restoreSecrets(existing.type, body.config, existing.config);
+    refuseProblems(validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping }));
+    const updated = await store.update(existing.id, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} });
+    if (!updated) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
+    request.log.info({ connectorId: updated.id }, 'connector updated');
+    await scheduler.refresh();
+    return present(updated);
+  });
+
+  app.delete('/api/v1/connectors/:id', {
+    config: { action: 'connectors:delete' },
+    schema: { tags, summary: 'Delete a connector with its offsets and quarantine (published records stay on their topic)', params: ConnectorParams, response: { 204: Type.Null(), ...AUTHENTICATED_ERRORS } },
+  }, async (request, reply) => {
+    const existing = await request.ownedConnector(request.params.id);
+    await store.remove(existing.id);
+    request.log.info({ connectorId: existing.id }, 'connector deleted');
+    await scheduler.refresh();
+    return reply.status(204).send(null);
+  });
+
+  await app.register(connectorActions);
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The connector with this id if the caller may act on it under the route's action; 404 otherwise. */
+    ownedConnector(id: string): Promise<Connector>;
+  }
+}
+
+export default connectorRoutes;

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { SourceRecord } from '../../../connectors/types.ts';
+import { dxError } from '../../errors.ts';
+import { createIngestRequests } from '../../pipeline/ingest-requests.ts';
+import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
+
+const INGEST_BODY_LIMIT = 32 * 1024 * 1024;
+
+const Result = Type.Object({
+  index: Type.Integer(),
+  status: Type.Union([Type.Literal('published'), Type.Literal('rejected')]),
+  key: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), rule: Type.String(), message: Type.String() }))),
+});
+const IngestAnswer = Type.Object({ requestId: Type.String(), accepted: Type.Integer(), rejected: Type.Integer(), results: Type.Array(Result) });
+
+function parseNdjson(text: string): unknown[] {
+  return text.split(/\r?\n/).flatMap((line, index) => {
+    if (line.trim() === '') return [];
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      throw dxError('DX_ERR_REQUEST_INVALID', { message: `line ${index + 1} is not JSON`, details: [{ path: `[line ${index + 1}]`, message: 'is not JSON' }] });
+    }
+  });
+}
+
+const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, runtime } = app.pipeline;
+  const requests = createIngestRequests(app.db);
+  app.addContentTypeParser(['application/x-ndjson', 'application/jsonl'], { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (_request, body, done) => {
+    try {
+      done(null, parseNdjson(body as string));
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+
+  app.post('/api/v1/ingest/:id', {
+    config: { action: 'connectors:push' },
+    bodyLimit: INGEST_BODY_LIMIT,
+    schema: {
+      tags: ['ingest'],
+      summary: "Push records to an http-push connector; answered after Kafka acknowledged them",
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+      body: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Records as JSON objects (JSON array, or NDJSON lines)' }),
+      response: { 202: IngestAnswer, 409: ErrorBody, 413: ErrorBody, ...AUTHENTICATED_ERRORS },
+    },
+  }, async (request, reply) => {
+    const connector = await store.get(request.params.id);
+    if (!connector) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
+    request.authorize({ departmentCode: connector.departmentCode });
+    if (connector.kind !== 'push') throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'This connector pulls from its source; records cannot be pushed to it' });
+    if (connector.state !== 'active') throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'The connector is paused' });
+    const max = Number((connector.config.maxRecordsPerRequest as number | undefined) ?? 5000);
+    if (request.body.length > max) throw dxError('DX_ERR_PAYLOAD_TOO_LARGE', { message: `At most ${max} records per request; this one has ${request.body.length}` });
+
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined) {
+      const claim = await requests.claim(connector.id, key, requests.hash(JSON.stringify(request.body)));
+      if (claim.kind === 'conflict') throw dxError('DX_ERR_IDEMPOTENCY_CONFLICT', { message: claim.reason });
+      if (claim.kind === 'replay') return reply.status(202).header('idempotent-replayed', 'true').send(claim.response as never);
+    }
+    const requestId = key ?? randomUUID();
+    const records: SourceRecord[] = request.body.map((value, index) => ({ partition: 'push', offset: { request: requestId, index }, value }));
+    try {
+      const published = await runtime.ingest(connector, records);
+      const answer = {
+        requestId,
+        accepted: published.published,
+        rejected: published.rejected.length,
+        results: published.outcomes.map((outcome, index) => (outcome.status === 'published' ? { index, status: outcome.status, key: outcome.key } : { index, status: outcome.status, errors: outcome.errors })),
+      };
+      if (key !== undefined) await requests.complete(connector.id, key, answer);
+      request.log.info({ connectorId: connector.id, accepted: answer.accepted, rejected: answer.rejected }, 'records pushed');
+      return reply.status(202).send(answer);
+    } catch (err) {
+      if (key !== undefined) await requests.abandon(connector.id, key).catch(() => undefined);
+      if (err instanceof Error && err.name.startsWith('KafkaJS')) throw dxError('DX_ERR_KAFKA_UNAVAILABLE', { cause: err });
+      throw err;
+    }
+  });
+};
+
+export default ingestRoutes;

@@ -1,0 +1,57 @@
+import t from 'tap';
+import { getCanonicalSchema } from '../../../schemas/canonical.ts';
+import { createMapper } from '../../../gateway/pipeline/mapping/apply.ts';
+import { checkMapping } from '../../../gateway/pipeline/mapping/check.ts';
+import { excelSerialToDate, parseDate, parseDecimal } from '../../../gateway/pipeline/mapping/normalise.ts';
+
+const person = getCanonicalSchema('population.person');
+const organisation = getCanonicalSchema('legal-person.organisation');
+
+t.test('a source record becomes a full canonical record with codes translated and text normalised', async (t) => {
+  const map = createMapper(
+    { fields: { id_number: 'SFZH', name: { from: 'XM' }, sex: { from: 'XB', codes: { 男: '1', 女: '2' } }, birth_date: 'CSRQ', ethnicity: { const: '01' } } },
+    person,
+  );
+  const result = map({ SFZH: ' １１０１０５１９４９１２３１００２ｘ ', XM: '　张三 ', XB: '男', CSRQ: '1949年12月31日', OTHER: 'ignored' });
+  t.ok(result.ok);
+  if (!result.ok) return;
+  t.equal(result.value.id_number, '11010519491231002X', 'full-width digits, spaces and lower-case x are normalised');
+  t.equal(result.value.name, '张三');
+  t.equal(result.value.sex, '1');
+  t.equal(result.value.birth_date, '1949-12-31');
+  t.equal(result.value.ethnicity, '01');
+  t.equal(result.value.registered_address, null, 'unmapped fields are null');
+  t.notOk('OTHER' in result.value);
+});
+
+t.test('an unknown local code, a bad date and a bad number are rejected naming the field', async (t) => {
+  const map = createMapper({ fields: { credit_code: 'code', name: 'name', status: { from: 'zt', codes: { 存续: '1' } }, establishment_date: 'clrq', registered_capital: { from: 'zczb', decimal: true } } }, organisation);
+  const result = map({ code: '91350100M000100Y43', name: '某公司', zt: '吊销未注销', clrq: '2023-02-30', zczb: '一百万' });
+  t.notOk(result.ok);
+  if (result.ok) return;
+  t.same(result.problems.map((p) => [p.path, p.rule]), [['/status', 'mapping.code'], ['/establishment_date', 'mapping.date'], ['/registered_capital', 'mapping.decimal']]);
+});
+
+t.test('dates are read from every common form, including Excel serials', async (t) => {
+  t.equal(parseDate('2024-02-29', 'auto'), '2024-02-29');
+  t.equal(parseDate('20240229', 'auto'), '2024-02-29');
+  t.equal(parseDate('2024/2/9', 'auto'), '2024-02-09');
+  t.equal(parseDate('2024-02-09T08:00:00+08:00', 'auto'), '2024-02-09');
+  t.equal(parseDate(45351, 'auto'), '2024-02-29');
+  t.equal(excelSerialToDate(1), '1899-12-31');
+  t.equal(parseDate('09/02/2024', 'DD/MM/YYYY'), '2024-02-09');
+  t.equal(parseDate('2023-02-29', 'auto'), undefined, 'no 29 February in 2023');
+  t.equal(parseDate('yesterday', 'auto'), undefined);
+});
+
+t.test('decimals lose thousands separators and full-width digits but keep their value', async (t) => {
+  t.equal(parseDecimal('1,000,000.50'), '1000000.50');
+  t.equal(parseDecimal('１２３'), '123');
+  t.equal(parseDecimal('007'), '7');
+  t.equal(parseDecimal('1e5'), undefined);
+});
+
+t.test('a mapping is checked against its target schema at registration', async (t) => {
+  const problems = checkMapping({ fields: { name: 'XM', sex: { from: 'XB', codes: { 男: 'M' } }, nickname: 'NC', birth_date: { from: 'a', const: 'b' } } }, person);
+  t.same(problems.map((p) => p.path).sort(), ['mapping.fields.birth_date', 'mapping.fields.id_number', 'mapping.fields.nickname', 'mapping.fields.sex.codes.男']);
+});
