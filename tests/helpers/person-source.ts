@@ -32,7 +32,7 @@ export async function createPersonSourceTable(t: Teardown, valid: number, invali
   const validIds: string[] = [];
   const rows: unknown[][] = [];
   for (let i = 0; i < valid + invalid; i++) {
-    const person = i < valid ? fixtures.person() : (fixtures.invalid('id-number-check-character').record as ReturnType<typeof fixtures.person>);
+    const person = i < valid ? fixtures.person() : (fixtures.invalid("id-number-check-character").record as unknown as ReturnType<typeof fixtures.person>);
     if (i < valid) validIds.push(person.id_number);
     rows.push([person.id_number, person.name, person.sex === '1' ? '男' : '女', person.ethnicity, person.birth_date?.replace(/-/g, ''), person.registered_address]);
   }

@@ -48,7 +48,7 @@ t.test('a PostgreSQL table lands on its topic as decodable records, bad rows on 
   const registry = app.schemaRegistry;
   const decoded = await Promise.all(
     published.map(async (message) => {
-      const { avroType } = await registry.getById(message.value.readUInt32BE(1));
+      const { avroType } = (await registry.getById(message.value.readUInt32BE(1)))!;
       return decodeWire(message.value, () => avroType).value as Record<string, unknown>;
     }),
   );
