@@ -44,7 +44,7 @@ export function createHostGuard(allowList: readonly string[], resolver: Resolver
     } else if (entry.includes('/')) {
       ranges.push(ipaddr.parseCIDR(entry));
     } else {
-      names.push(new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.]+')}$`));
+      names.push(new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.+')}$`));
     }
   }
 
