@@ -189,6 +189,13 @@ export function createConnectorStore(db: Db) {
              last_published_at = CASE WHEN $3 > 0 THEN now() ELSE last_published_at END WHERE connector_id = $1`,
           [connectorId, batch.read, batch.published, batch.rejected.length],
         );
+        if (batch.read > 0) {
+          await client.query(
+            `INSERT INTO connector_throughput (connector_id, minute, published, rejected) VALUES ($1, date_trunc('minute', now()), $2, $3)
+             ON CONFLICT (connector_id, minute) DO UPDATE SET published = connector_throughput.published + EXCLUDED.published, rejected = connector_throughput.rejected + EXCLUDED.rejected`,
+            [connectorId, batch.published, batch.rejected.length],
+          );
+        }
         if (runId !== null) {
           await client.query('UPDATE connector_runs SET read = read + $2, published = published + $3, rejected = rejected + $4 WHERE id = $1', [
             runId,

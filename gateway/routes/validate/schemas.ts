@@ -9,7 +9,7 @@ const CANONICAL_NAMES = CANONICAL_SCHEMAS.map((schema) => schema.name);
 export const ValidateBody = Type.Object(
   {
     schema: StringEnum(CANONICAL_NAMES, { description: 'Canonical schema name, e.g. population.person' }),
-    records: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_RECORDS, description: `The records to check, at most ${MAX_RECORDS}` }),
+    records: Type.Array(Type.Unknown(), { maxItems: MAX_RECORDS, description: `The records to check, at most ${MAX_RECORDS}` }),
   },
   { additionalProperties: false },
 );
