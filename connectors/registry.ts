@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConfigProblem, ConnectorDefinition } from './types.ts';
+import { fileDrop } from './file-drop/index.ts';
 import { httpPull } from './http-pull/index.ts';
 import { httpPush } from './http-push/index.ts';
 import { sqlPull } from './sql-pull/index.ts';
@@ -87,4 +88,4 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
   };
 }
 
-export const CONNECTOR_DEFINITIONS: readonly AnyDefinition[] = [sqlPull, httpPull, httpPush];
+export const CONNECTOR_DEFINITIONS: readonly AnyDefinition[] = [sqlPull, httpPull, fileDrop, httpPush];

@@ -17,7 +17,7 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
 t.test('connector types are listed with their config schema and examples', async (t) => {
   const { app, adminKey } = await buildTestApp(t);
   const types = (await app.inject({ url: '/api/v1/connector-types', headers: bearer(adminKey) })).json().items;
-  t.same(types.map((type: { type: string }) => type.type).sort(), ['http-pull', 'http-push', 'sql-pull']);
+  t.same(types.map((type: { type: string }) => type.type).sort(), ['file-drop', 'http-pull', 'http-push', 'sql-pull']);
   const sql = types.find((type: { type: string }) => type.type === 'sql-pull');
   t.equal(sql.configSchema.properties.password['x-secret'], true);
   t.ok(sql.examples.length > 0);

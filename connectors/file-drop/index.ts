@@ -1,0 +1,71 @@
+import { isAbsolute } from 'node:path';
+import type { ConfigProblem, PullConnectorDefinition } from '../types.ts';
+import { DEFAULT_PATTERN, EXTENSION_FORMATS, FILE_DROP_CONFIG, FILE_FORMATS, type FileDropConfig, type FileFormat } from './config.ts';
+import { literalExtensions } from './folder.ts';
+import { createFileDropTask } from './task.ts';
+
+/** The formats files matched by this config can have: the `format` override, else what the pattern's extension allows. */
+function readableFormats(config: FileDropConfig): Set<FileFormat> {
+  if (config.format !== undefined) return new Set([config.format]);
+  const extensions = literalExtensions(config.pattern ?? DEFAULT_PATTERN);
+  if (extensions === undefined) return new Set(FILE_FORMATS);
+  return new Set(extensions.flatMap((extension) => EXTENSION_FORMATS[extension] ?? []));
+}
+
+const CSV_ONLY = ['delimiter', 'quote', 'escape', 'skipEmptyLines'] as const;
+
+export const fileDrop: PullConnectorDefinition<FileDropConfig> = {
+  type: 'file-drop',
+  kind: 'pull',
+  summary: 'Reads CSV, JSON Lines and Excel (.xlsx) files that a department drops into a folder, then moves each to done/.',
+  description:
+    'Each run reads the files in the folder that match the pattern and have not changed for settleMs, oldest first ' +
+    '(modification time, then name). A file is a partition named as the file; a record is one data row, its fields ' +
+    'named by the header row (CSV, .xlsx) or the keys of the JSON object (JSON Lines), and its offset is the file ' +
+    'name and the 1-based data row, so a restart resumes mid-file. CSV cells are passed as written (strings, empty ' +
+    'cells as ""); .xlsx cells keep numbers as numbers, dates as ISO YYYY-MM-DD (with the time when there is one) ' +
+    'and rich text as plain text. Files are streamed, so memory stays flat however large they are. Once the offset ' +
+    'of a file\'s last row has been committed, the next run moves it to done/; a file that cannot be parsed (a ' +
+    'malformed CSV line, a line that is not a JSON object, a corrupt workbook, bytes invalid in the encoding) moves ' +
+    'to failed/ with <name>.reason.txt beside it, after the rows before the problem were delivered. The gateway ' +
+    'needs read and write access to the folder. Senders should copy a file in under a name the pattern does not ' +
+    'match (a .part suffix, a leading dot) and rename it once complete; settleMs only protects copies that never ' +
+    'pause for that long.',
+  configSchema: FILE_DROP_CONFIG,
+  examples: [
+    {
+      summary: 'Daily GBK CSV export of the provincial market-regulation system (统一社会信用代码,企业名称,法定代表人,成立日期,登记状态)',
+      config: { directory: '/srv/dx-drop/scjg/enterprises', pattern: '*.csv', encoding: 'gbk', settleMs: 10_000 },
+    },
+    {
+      summary: 'Monthly Excel workbooks of the civil-affairs bureau, reading the sheet 低保对象 of each',
+      config: { directory: '/srv/dx-drop/mzj/dibao', pattern: '低保*.xlsx', sheet: '低保对象' },
+    },
+    {
+      summary: 'Tab-separated GB18030 .txt files from a county hospital information system, read as CSV',
+      config: { directory: '/srv/dx-drop/wjw/outpatient', pattern: '*.txt', format: 'csv', encoding: 'gb18030', delimiter: '\t', quote: '' },
+    },
+  ],
+  validate(config) {
+    const problems: ConfigProblem[] = [];
+    if (!isAbsolute(config.directory)) problems.push({ path: 'directory', message: 'must be an absolute path' });
+    const formats = readableFormats(config);
+    if (formats.size === 0) {
+      problems.push({ path: 'pattern', message: 'matches no readable file (.csv, .jsonl, .ndjson, .xlsx); set format to read other extensions' });
+      return problems;
+    }
+    if (config.sheet !== undefined && !formats.has('xlsx')) problems.push({ path: 'sheet', message: 'applies to .xlsx files only, and this config reads none' });
+    if (config.encoding !== undefined && !formats.has('csv') && !formats.has('jsonl')) {
+      problems.push({ path: 'encoding', message: 'applies to CSV and JSON Lines files only, and this config reads neither' });
+    }
+    for (const field of CSV_ONLY) {
+      if (config[field] !== undefined && !formats.has('csv')) problems.push({ path: field, message: 'applies to CSV files only, and this config reads none' });
+    }
+    const quote = config.quote ?? '"';
+    if (quote !== '' && (config.delimiter ?? ',').includes(quote)) {
+      problems.push({ path: config.quote === undefined ? 'delimiter' : 'quote', message: 'the delimiter and the quote must differ' });
+    }
+    return problems;
+  },
+  create: createFileDropTask,
+};
