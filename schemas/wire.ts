@@ -47,15 +47,18 @@ export function encodeWire(schemaId: number, type: Type, value: unknown): Buffer
   if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > MAX_SCHEMA_ID) {
     throw new WireFormatError('DX_ERR_WIRE_SCHEMA_ID', `schema id must be an integer from 0 to ${MAX_SCHEMA_ID}`);
   }
-  const paths = invalidPaths(type, value);
-  if (paths.length > 0) {
+  let body: Buffer;
+  try {
+    body = type.toBuffer(value);
+  } catch (err) {
     // Values are left out of the message on purpose: they may be ID numbers.
-    throw new WireFormatError('DX_ERR_WIRE_INVALID_VALUE', `value does not match the Avro schema at: ${paths.join(', ')}`);
+    throw new WireFormatError('DX_ERR_WIRE_INVALID_VALUE', `value does not match the Avro schema at: ${invalidPaths(type, value).join(', ')}`, { cause: err });
   }
-  const header = Buffer.alloc(WIRE_HEADER_LENGTH);
-  header.writeUInt8(WIRE_MAGIC_BYTE, 0);
-  header.writeUInt32BE(schemaId, 1);
-  return Buffer.concat([header, type.toBuffer(value)]);
+  const message = Buffer.allocUnsafe(WIRE_HEADER_LENGTH + body.length);
+  message.writeUInt8(WIRE_MAGIC_BYTE, 0);
+  message.writeUInt32BE(schemaId, 1);
+  body.copy(message, WIRE_HEADER_LENGTH);
+  return message;
 }
 
 export function readWireSchemaId(buffer: Buffer): number {

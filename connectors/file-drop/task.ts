@@ -7,7 +7,6 @@ import { readCsv, type CsvOptions } from './csv.ts';
 import { compileGlob, DONE_FOLDER, FAILED_FOLDER, listFiles, moveInto, moveToFailed, type DroppedFile } from './folder.ts';
 import { readJsonLines } from './jsonl.ts';
 import { BrokenFileError, isSystemError } from './rows.ts';
-import { readXlsx } from './xlsx.ts';
 
 interface CommittedPosition {
   row: number;
@@ -54,6 +53,12 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+// exceljs is large; load it only for folders that hold workbooks.
+async function* readXlsxLazily(path: string, sheet: string | undefined, signal: AbortSignal): AsyncIterable<Record<string, unknown>> {
+  const { readXlsx } = await import('./xlsx.ts');
+  yield* readXlsx(path, sheet, signal);
+}
+
 export function createFileDropTask(config: FileDropConfig, context: ConnectorContext): ConnectorTask {
   const { directory } = config;
   const glob = compileGlob(config.pattern ?? DEFAULT_PATTERN);
@@ -74,7 +79,7 @@ export function createFileDropTask(config: FileDropConfig, context: ConnectorCon
   const settled = (file: DroppedFile, now: number) => now - Math.floor(file.changedMs) >= settleMs;
 
   function rowsOf(file: DroppedFile): AsyncIterable<Record<string, unknown>> {
-    if (file.format === 'xlsx') return readXlsx(file.path, config.sheet, signal);
+    if (file.format === 'xlsx') return readXlsxLazily(file.path, config.sheet, signal);
     if (file.format === 'jsonl') return readJsonLines(file.path, encoding, signal);
     return readCsv(file.path, csv, signal);
   }

@@ -1,6 +1,6 @@
 import type { ConfigProblem, PullConnectorDefinition } from '../types.ts';
 import { HTTP_PULL_CONFIG, type HttpPullConfig } from './config.ts';
-import { createHttpPullTask } from './task.ts';
+import { lazyTask } from '../lazy-task.ts';
 
 const AUTH_FIELDS = { none: [], bearer: ['token'], basic: ['user', 'password'], header: ['header', 'value'] } as const;
 const PAGINATION_FIELDS = {
@@ -148,5 +148,5 @@ export const httpPull: PullConnectorDefinition<HttpPullConfig> = {
   validate(config) {
     return [...requestProblems(config), ...authProblems(config), ...paginationProblems(config), ...incrementalProblems(config)];
   },
-  create: createHttpPullTask,
+  create: (config, context) => lazyTask(async () => (await import('./task.ts')).createHttpPullTask(config, context)),
 };

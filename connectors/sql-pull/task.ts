@@ -1,7 +1,6 @@
 import type { ConnectorContext, ConnectorTask, JsonValue, SourceRecord } from '../types.ts';
 import type { SqlPullConfig } from './config.ts';
 import type { SqlPosition, SqlSource } from './dialect.ts';
-import { openMysql } from './mysql.ts';
 import { openPostgres } from './postgres.ts';
 
 function toJson(value: unknown): JsonValue {
@@ -25,7 +24,8 @@ export function createSqlPullTask(config: SqlPullConfig, context: ConnectorConte
   function open(): Promise<SqlSource> {
     source ??= (async () => {
       const address = await context.resolveHost(config.host);
-      return config.driver === 'postgres' ? openPostgres(config, address) : openMysql(config, address);
+      // mysql2 is loaded only by gateways that read MySQL sources.
+      return config.driver === 'postgres' ? openPostgres(config, address) : (await import('./mysql.ts')).openMysql(config, address);
     })();
     return source;
   }

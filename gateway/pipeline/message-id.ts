@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JsonValue } from '../../connectors/types.ts';
 
 /**
@@ -6,5 +6,5 @@ import type { JsonValue } from '../../connectors/types.ts';
  * offsets) gets the same id, so consumers can drop duplicates.
  */
 export function messageId(connectorId: string, partition: string, offset: JsonValue): string {
-  return createHash('sha256').update(`${connectorId}\u0000${partition}\u0000${JSON.stringify(offset)}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${connectorId}\u0000${partition}\u0000${JSON.stringify(offset)}`, 'hex').slice(0, 32);
 }

@@ -12,6 +12,8 @@ export interface PublishTarget {
   schema: CanonicalSchema;
   /** Registry id of the schema, written into every message (Confluent wire format). */
   schemaId: number;
+  /** `<schema name>.v<version>`, sent in the dx-schema header. */
+  schemaLabel: string;
   topic: string;
   deadLetterTopic: string;
   map(source: Record<string, unknown>): MappingResult;
@@ -27,10 +29,8 @@ export interface PublishedBatch extends BatchCommit {
 function headers(target: PublishTarget, record: SourceRecord): Message['headers'] {
   return {
     'dx-message-id': messageId(target.connectorId, record.partition, record.offset),
-    'dx-connector': target.connectorId,
-    'dx-source-partition': record.partition,
-    'dx-source-offset': JSON.stringify(record.offset),
-    'dx-schema': `${target.schema.name}.v${target.schema.version}`,
+    'dx-source': JSON.stringify({ connector: target.connectorId, partition: record.partition, offset: record.offset }),
+    'dx-schema': target.schemaLabel,
   };
 }
 

@@ -10,7 +10,8 @@ import { createMapper } from './mapping/apply.ts';
 import { publishBatch, type PublishedBatch, type PublishTarget } from './publisher.ts';
 import { withRetries, type BackoffOptions } from './retry.ts';
 
-export const DEFAULT_BATCH_SIZE = 500;
+export const DEFAULT_BATCH_SIZE = 1000;
+const BATCHES_IN_FLIGHT = 3;
 
 export interface RuntimeDependencies {
   store: ConnectorStore;
@@ -54,6 +55,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
       connectorId: connector.id,
       schema,
       schemaId: await deps.schemaIdFor(connector.schemaName),
+      schemaLabel: `${schema.name}.v${schema.version}`,
       topic: connector.topic,
       deadLetterTopic: connector.deadLetterTopic,
       map: createMapper(connector.mapping, schema),
@@ -85,18 +87,29 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
     };
   }
 
-  /** One attempt: a fresh task from the committed offsets, read to the end, each batch committed after its ack. */
+  /**
+   * One attempt: a fresh task from the committed offsets, read to the end. Up to BATCHES_IN_FLIGHT batches are
+   * being sent while the next is read and encoded; commits happen strictly in batch order, each after its ack,
+   * so a committed offset never runs ahead of an unacknowledged record.
+   */
   async function attempt(connector: Connector, runId: number, signal: AbortSignal): Promise<void> {
     const target = await targetFor(connector);
     const offsets = await deps.store.offsets(connector.id);
     const task = pullDefinition(connector).create(connector.config, contextFor(connector, offsets, signal));
+    const window: Promise<void>[] = [];
+    let committed: Promise<void> = Promise.resolve();
     try {
       for await (const records of task.read()) {
         if (signal.aborted) break;
         if (records.length === 0) continue;
-        const published = await publishBatch(deps.producer, target, records);
-        await deps.store.commitBatch(connector.id, runId, published);
+        const sending = publishBatch(deps.producer, target, records);
+        sending.catch(() => undefined);
+        committed = committed.then(() => sending).then((published) => deps.store.commitBatch(connector.id, runId, published));
+        committed.catch(() => undefined);
+        window.push(committed);
+        if (window.length >= BATCHES_IN_FLIGHT) await window.shift();
       }
+      await committed;
     } finally {
       await task.close();
     }

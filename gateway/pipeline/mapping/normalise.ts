@@ -3,11 +3,15 @@ const DAY_MS = 86_400_000;
 
 /** NFKC turns full-width letters, digits, punctuation and the ideographic space into their ASCII forms. */
 export function toHalfWidth(text: string): string {
-  return text.normalize('NFKC');
+  return FULL_WIDTH.test(text) ? text.normalize('NFKC') : text;
 }
 
+// Full-width forms and the ideographic space: the only characters NFKC changes that sources commonly hold.
+const FULL_WIDTH = /[\u3000\uFF01-\uFF5E]/;
+const EDGE_SPACE = /^[\s\u3000]|[\s\u3000]$/;
+
 export function trimAll(text: string): string {
-  return text.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+  return EDGE_SPACE.test(text) ? text.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '') : text;
 }
 
 function isoDate(year: number, month: number, day: number): string | undefined {
@@ -30,20 +34,35 @@ const AUTO_PATTERNS: [RegExp, (m: RegExpExecArray) => string | undefined][] = [
   [/^(\d{4})年(\d{1,2})月(\d{1,2})日$/, (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3]))],
 ];
 
-function byPattern(text: string, pattern: string): string | undefined {
+interface CompiledPattern {
+  regex: RegExp;
+  parts: string[];
+}
+
+const compiledPatterns = new Map<string, CompiledPattern>();
+
+function compilePattern(pattern: string): CompiledPattern {
   const parts: string[] = [];
-  const regex = new RegExp(
-    `^${pattern.replace(/Y+|M+|D+|[^YMD]/g, (token) => {
-      const letter = token[0];
-      if (letter === 'Y' || letter === 'M' || letter === 'D') {
-        parts.push(letter);
-        return token.length === 1 ? '(\\d{1,2})' : `(\\d{${token.length}})`;
-      }
-      return token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    })}$`,
-  );
-  const match = regex.exec(text);
+  const source = pattern.replace(/Y+|M+|D+|[^YMD]/g, (token) => {
+    const letter = token[0];
+    if (letter === 'Y' || letter === 'M' || letter === 'D') {
+      parts.push(letter);
+      return token.length === 1 ? '(\\d{1,2})' : `(\\d{${token.length}})`;
+    }
+    return token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  });
+  return { regex: new RegExp(`^${source}$`), parts };
+}
+
+function byPattern(text: string, pattern: string): string | undefined {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    compiled = compilePattern(pattern);
+    compiledPatterns.set(pattern, compiled);
+  }
+  const match = compiled.regex.exec(text);
   if (!match) return undefined;
+  const { parts } = compiled;
   const value = (letter: string) => Number(match[parts.indexOf(letter) + 1]);
   return isoDate(value('Y'), value('M'), value('D'));
 }
