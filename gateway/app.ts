@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import auditPlugin from './plugins/audit.ts';
 import authPlugin from './plugins/auth.ts';
 import dbPlugin, { type DbOptions } from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
@@ -9,6 +10,8 @@ import kafkaPlugin from './plugins/kafka.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import schemaRegistryPlugin from './plugins/schema-registry.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
+import rateLimitPlugin from './plugins/rate-limit.ts';
+import auditRoutes from './routes/audit/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -55,6 +58,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       topicDefaults: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
     });
     await app.register(authPlugin);
+    await app.register(rateLimitPlugin, { perMinute: config.DX_RATE_LIMIT_PER_MINUTE, ingestPerMinute: config.DX_INGEST_RATE_LIMIT_PER_MINUTE });
+    await app.register(auditPlugin);
     await app.register(schemaRegistryPlugin);
 
     await app.register(pipelinePlugin, {
@@ -68,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(validateRoutes);
     await app.register(connectorRoutes);
     await app.register(ingestRoutes);
+    await app.register(auditRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.ready();
   } catch (err) {

@@ -36,6 +36,8 @@ export const CONFIG_SCHEMA = Type.Object({
   }),
   DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector leases and picks up connector changes.' }),
   DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector lease outlives its instance's last renewal before another instance may take it." }),
+  DX_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per minute and gateway instance one principal (or, unauthenticated, one address) may make; more get 429.' }),
+  DX_INGEST_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30_000, description: 'Push requests per minute and instance one principal may send to /api/v1/ingest, counted apart from other requests.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
 });
 

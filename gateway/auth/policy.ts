@@ -44,6 +44,8 @@ export const POLICY = {
   'connectors:delete': OWNING_DEPARTMENT,
   'connectors:operate': OWNING_DEPARTMENT,
   'connectors:push': OWNER_ONLY,
+  'audit:read': OFFICE_ONLY,
+  'audit:verify': OFFICE_ONLY,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -4,6 +4,8 @@ import type { MappingSpec } from './mapping/spec.ts';
 
 export interface ConnectorOptions {
   batchSize?: number;
+  /** Records and source offsets are written in one Kafka transaction (pull connectors only). */
+  exactlyOnce?: boolean;
 }
 
 export interface Connector {
@@ -169,6 +171,7 @@ export function createConnectorStore(db: Db) {
      * rejected records and adds to the counts, all in one transaction.
      */
     async commitBatch(connectorId: string, runId: number | null, batch: BatchCommit): Promise<void> {
+      // In exactly-once mode these offsets are the display copy; the offsets topic is the source of truth.
       await db.transaction(async (client) => {
         for (const [partition, offset] of batch.offsets) {
           await client.query(

@@ -1,4 +1,4 @@
-import type { Message, Producer } from 'kafkajs';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { CanonicalSchema } from '../../schemas/canonical.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
 import { encodeWire } from '../../schemas/wire.ts';
@@ -53,12 +53,12 @@ function prepare(target: PublishTarget, record: SourceRecord): { outcome: Record
   };
 }
 
-/**
- * Sends a batch: valid records to the resource topic, bad ones with their reasons to its dead-letter topic, in
- * one acknowledged (acks=all) request. Resolves only once the broker acknowledged all of them; the caller
- * commits offsets after that, never before.
- */
-export async function publishBatch(producer: Producer, target: PublishTarget, records: readonly SourceRecord[]): Promise<PublishedBatch> {
+export interface PreparedBatch extends PublishedBatch {
+  topicMessages: TopicMessages[];
+}
+
+/** Maps, validates and encodes a batch: valid records for the resource topic, bad ones for its dead-letter topic. */
+export function prepareBatch(target: PublishTarget, records: readonly SourceRecord[]): PreparedBatch {
   const good: Message[] = [];
   const dead: Message[] = [];
   const outcomes: RecordOutcome[] = [];
@@ -78,6 +78,61 @@ export async function publishBatch(producer: Producer, target: PublishTarget, re
     ...(good.length > 0 ? [{ topic: target.topic, messages: good }] : []),
     ...(dead.length > 0 ? [{ topic: target.deadLetterTopic, messages: dead }] : []),
   ];
-  if (topicMessages.length > 0) await producer.sendBatch({ acks: -1, topicMessages });
-  return { read: records.length, published: good.length, rejected, offsets, outcomes };
+  return { read: records.length, published: good.length, rejected, offsets, outcomes, topicMessages };
+}
+
+/** Kept under the broker's default message.max.bytes (1 MiB) with room for the request's own framing. */
+export const MAX_REQUEST_BYTES = 900 * 1024;
+const RECORD_OVERHEAD_BYTES = 70;
+
+function messageBytes(message: Message): number {
+  let bytes = RECORD_OVERHEAD_BYTES + (message.value as Buffer | string | null)!.length + String(message.key ?? '').length;
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + String(value).length;
+  return bytes;
+}
+
+/** Splits the messages of a batch into requests of at most `maxBytes` each, keeping their order. */
+export function chunkByBytes(topicMessages: readonly TopicMessages[], maxBytes = MAX_REQUEST_BYTES): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  let chunk: TopicMessages[] = [];
+  let size = 0;
+  for (const { topic, messages } of topicMessages) {
+    let current: TopicMessages = { topic, messages: [] };
+    chunk.push(current);
+    for (const message of messages) {
+      const bytes = messageBytes(message);
+      if (size + bytes > maxBytes && size > 0) {
+        chunks.push(chunk.filter((entry) => entry.messages.length > 0));
+        current = { topic, messages: [] };
+        chunk = [current];
+        size = 0;
+      }
+      current.messages.push(message);
+      size += bytes;
+    }
+  }
+  const last = chunk.filter((entry) => entry.messages.length > 0);
+  if (last.length > 0) chunks.push(last);
+  return chunks;
+}
+
+/** Anything that sends record batches: the shared producer or a Kafka transaction. */
+export interface BatchSender {
+  sendBatch(batch: { acks?: number; topicMessages: TopicMessages[] }): Promise<unknown>;
+}
+
+/** Sends the messages in requests under the size cap, one after the other; resolves when all were acknowledged. */
+export async function sendPrepared(sender: BatchSender, topicMessages: readonly TopicMessages[]): Promise<void> {
+  for (const chunk of chunkByBytes(topicMessages)) await sender.sendBatch({ acks: -1, topicMessages: chunk });
+}
+
+/**
+ * Sends a batch: valid records to the resource topic, bad ones with their reasons to its dead-letter topic
+ * (acks=all). Resolves only once the broker acknowledged all of them; the caller commits offsets after that,
+ * never before.
+ */
+export async function publishBatch(producer: Producer, target: PublishTarget, records: readonly SourceRecord[]): Promise<PublishedBatch> {
+  const { topicMessages, ...published } = prepareBatch(target, records);
+  await sendPrepared(producer, topicMessages);
+  return published;
 }

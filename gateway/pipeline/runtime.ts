@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ConnectorTypeRegistry } from '../../connectors/registry.ts';
 import type { ConnectorContext, PullConnectorDefinition, SourceRecord } from '../../connectors/types.ts';
@@ -7,7 +7,8 @@ import type { RecordValidator } from '../../schemas/validate.ts';
 import type { HostGuard } from '../security/host-guard.ts';
 import type { Connector, ConnectorStore, RunRecord } from './connector-store.ts';
 import { createMapper } from './mapping/apply.ts';
-import { publishBatch, type PublishedBatch, type PublishTarget } from './publisher.ts';
+import { OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIG, offsetMessages, readCommittedOffsets, syncMessage } from './offsets-topic.ts';
+import { prepareBatch, publishBatch, sendPrepared, type PublishedBatch, type PublishTarget } from './publisher.ts';
 import { withRetries, type BackoffOptions } from './retry.ts';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -17,7 +18,9 @@ export interface RuntimeDependencies {
   store: ConnectorStore;
   types: ConnectorTypeRegistry;
   producer: Producer;
-  ensureTopic(topic: string): Promise<void>;
+  /** The Kafka client, for the transactional producers of exactly-once connectors. */
+  kafka: Kafka;
+  ensureTopic(topic: string, spec?: { partitions?: number; config?: Record<string, string> }): Promise<void>;
   /** The registry id of a canonical schema (registering it when needed). */
   schemaIdFor(schemaName: string): Promise<number>;
   validator: RecordValidator;
@@ -115,6 +118,55 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
     }
   }
 
+  /** Runs `work` in one Kafka transaction, aborting it when `work` or the commit fails. */
+  async function inTransaction(producer: Producer, work: (transaction: Awaited<ReturnType<Producer['transaction']>>) => Promise<void>): Promise<void> {
+    const transaction = await producer.transaction();
+    try {
+      await work(transaction);
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * One exactly-once attempt, after Kafka Connect's exactly-once source support: a transactional producer per
+   * connector (starting it fences any zombie of an earlier run), offsets read back from the offsets topic, and
+   * each batch written with its offsets in one transaction. PostgreSQL gets a copy after each commit, for display.
+   */
+  async function attemptExactlyOnce(connector: Connector, runId: number, signal: AbortSignal): Promise<void> {
+    const target = await targetFor(connector);
+    await deps.ensureTopic(OFFSETS_TOPIC, { partitions: 1, config: OFFSETS_TOPIC_CONFIG });
+    const producer = deps.kafka.producer({
+      transactionalId: `dx-connector-${connector.id}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    try {
+      const sync = syncMessage(connector.id);
+      await inTransaction(producer, (transaction) => transaction.send({ topic: OFFSETS_TOPIC, acks: -1, messages: [sync.message] }).then(() => undefined));
+      const offsets = await readCommittedOffsets(deps.kafka, connector.id, sync.nonce);
+      const task = pullDefinition(connector).create(connector.config, contextFor(connector, offsets, signal));
+      try {
+        for await (const records of task.read()) {
+          if (signal.aborted) break;
+          if (records.length === 0) continue;
+          const { topicMessages, ...published } = prepareBatch(target, records);
+          const offsetTopic = { topic: OFFSETS_TOPIC, messages: offsetMessages(connector.id, published.offsets) };
+          await inTransaction(producer, (transaction) => sendPrepared(transaction, [...topicMessages, offsetTopic]));
+          await deps.store.commitBatch(connector.id, runId, published);
+        }
+      } finally {
+        await task.close();
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
   return {
     targetFor,
 
@@ -123,7 +175,8 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
       const runId = await deps.store.startRun(connector.id, trigger, deps.instanceId);
       const log = deps.log.child({ connector: connector.id, run: runId });
       try {
-        const { attempts } = await withRetries(() => attempt(connector, runId, signal), deps.backoff ?? DEFAULT_BACKOFF, signal, (error, attemptNo, delayMs) =>
+        const run = connector.options.exactlyOnce ? attemptExactlyOnce : attempt;
+        const { attempts } = await withRetries(() => run(connector, runId, signal), deps.backoff ?? DEFAULT_BACKOFF, signal, (error, attemptNo, delayMs) =>
           log.warn({ err: error, attempt: attemptNo, delayMs }, 'connector run failed; retrying'),
         );
         await deps.store.finishRun(runId, signal.aborted ? 'aborted' : 'succeeded', null, attempts);

@@ -11,6 +11,7 @@ export interface ConnectorDraft {
   schedule?: string | undefined;
   config: Record<string, unknown>;
   mapping: MappingSpec;
+  options?: { exactlyOnce?: boolean | undefined } | undefined;
 }
 
 /** Every problem of a connector definition at once, each naming its field, before anything is stored. */
@@ -21,8 +22,9 @@ export function validateConnector(types: ConnectorTypeRegistry, draft: Connector
   if (definition.kind === 'pull') {
     if (draft.schedule === undefined) problems.push({ path: 'schedule', message: 'is required for a pull connector' });
     else if (!cron.validate(draft.schedule)) problems.push({ path: 'schedule', message: `"${draft.schedule}" is not a valid cron expression` });
-  } else if (draft.schedule !== undefined) {
-    problems.push({ path: 'schedule', message: 'is only for pull connectors; push connectors receive records' });
+  } else {
+    if (draft.schedule !== undefined) problems.push({ path: 'schedule', message: 'is only for pull connectors; push connectors receive records' });
+    if (draft.options?.exactlyOnce) problems.push({ path: 'options.exactlyOnce', message: 'is only for pull connectors; a push is answered once its records are acknowledged' });
   }
   const schema = findCanonicalSchema(draft.schemaName);
   if (!schema) problems.push({ path: 'schema', message: 'is not a canonical schema' });

@@ -35,7 +35,8 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
     store,
     types,
     producer: app.kafka.producer,
-    ensureTopic: (topic) => app.kafka.ensureTopic(topic),
+    kafka: app.kafka.client,
+    ensureTopic: (topic, spec) => app.kafka.ensureTopic(topic, spec),
     schemaIdFor: async (name) => {
       const schema = getCanonicalSchema(name as never);
       return (await app.schemaRegistry.register(schema.subject, schema.avroSchema)).id;

@@ -24,6 +24,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
       const connector = await request.ownedConnector(request.params.id);
       const updated = await store.setState(connector.id, state);
       request.log.info({ connectorId: connector.id, state }, 'connector state changed');
+      await app.audit.record({ principal: request.principal, action: `connector.${verb}`, object: { type: 'connector', id: connector.id } });
       await scheduler.refresh();
       return present(updated as Connector);
     });
@@ -37,6 +38,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     requirePull(connector);
     if (connector.state !== 'active') throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'The connector is paused; resume it first' });
     await store.requestRun(connector.id);
+    await app.audit.record({ principal: request.principal, action: 'connector.run', object: { type: 'connector', id: connector.id } });
     await scheduler.refresh();
     return reply.status(202).send({ requested: true });
   });
@@ -80,6 +82,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     if (connector.state !== 'paused' || scheduler.isRunning(connector.id)) throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'Pause the connector and let its run finish before resetting offsets' });
     const cleared = await store.resetOffsets(connector.id);
     request.log.info({ connectorId: connector.id, cleared }, 'connector offsets reset');
+    await app.audit.record({ principal: request.principal, action: 'connector.offsets.reset', object: { type: 'connector', id: connector.id }, details: { cleared } });
     return { cleared };
   });
 
@@ -115,6 +118,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     if (open.length === 0) return { replayed: 0, published: 0, rejected: 0 };
     const result = await runtime.replay(connector, open);
     request.log.info({ connectorId: connector.id, replayed: open.length, published: result.published }, 'rejected records replayed');
+    await app.audit.record({ principal: request.principal, action: 'connector.rejected.replay', object: { type: 'connector', id: connector.id }, details: { replayed: open.length, published: result.published, rejected: result.rejected.length } });
     return { replayed: open.length, published: result.published, rejected: result.rejected.length };
   });
 };

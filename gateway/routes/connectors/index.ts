@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { dxError } from '../../errors.ts';
 import type { Connector } from '../../pipeline/connector-store.ts';
+import { changedFields } from '../../audit/changes.ts';
 import { validateConnector } from '../../pipeline/validate-connector.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
 import connectorActions from './actions.ts';
@@ -55,7 +56,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (principal.kind === 'department' && body.departmentCode !== undefined && body.departmentCode !== principal.departmentCode) {
       throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: 'A department registers connectors only for itself' });
     }
-    refuseProblems(validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping }));
+    refuseProblems(validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping, options: body.options }));
     const topic = body.topic ?? `dx.${body.schema}`;
     try {
       const connector = await store.create(
@@ -75,6 +76,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         principal.id,
       );
       request.log.info({ connectorId: connector.id, type: connector.type }, 'connector registered');
+      await app.audit.record({ principal, action: 'connector.create', object: { type: 'connector', id: connector.id }, details: { departmentCode: connector.departmentCode, name: connector.name, type: connector.type, schema: connector.schemaName, topic: connector.topic } });
       await scheduler.refresh();
       return reply.status(201).send(present(connector));
     } catch (err) {
@@ -111,10 +113,11 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const existing = await request.ownedConnector(request.params.id);
     const body = request.body;
     const config = types.restoreSecrets(existing.type, body.config, existing.config);
-    refuseProblems(validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping }));
+    refuseProblems(validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }));
     const updated = await store.update(existing.id, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} });
     if (!updated) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
     request.log.info({ connectorId: updated.id }, 'connector updated');
+    await app.audit.record({ principal: request.principal, action: 'connector.update', object: { type: 'connector', id: updated.id }, details: { changed: changedFields(existing, updated, ['name', 'config', 'mapping', 'schedule', 'options']) } });
     await scheduler.refresh();
     return present(updated);
   });
@@ -126,6 +129,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const existing = await request.ownedConnector(request.params.id);
     await store.remove(existing.id);
     request.log.info({ connectorId: existing.id }, 'connector deleted');
+    await app.audit.record({ principal: request.principal, action: 'connector.delete', object: { type: 'connector', id: existing.id }, details: { departmentCode: existing.departmentCode, name: existing.name } });
     await scheduler.refresh();
     return reply.status(204).send(null);
   });

@@ -9,7 +9,12 @@ const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const ConnectorOptionsBody = Type.Object(
-  { batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Records per batch (default 500)' })) },
+  {
+    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Records per batch (default 1000)' })),
+    exactlyOnce: Type.Optional(
+      Type.Boolean({ description: 'Pull connectors: write each batch and its source offsets in one Kafka transaction, so read_committed consumers see each source record once' }),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -76,6 +76,8 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       if (key !== undefined) await requests.complete(connector.id, key, answer);
       request.log.info({ connectorId: connector.id, accepted: answer.accepted, rejected: answer.rejected }, 'records pushed');
+      // Kafka has the records and the answer is stored: a failed audit append must not turn into a retry that publishes twice.
+      await app.audit.record({ principal: request.principal, action: 'ingest.push', object: { type: 'connector', id: connector.id }, details: { requestId, records: records.length, accepted: answer.accepted, rejected: answer.rejected } }).catch((err: unknown) => request.log.error({ err, connectorId: connector.id }, 'audit append failed'));
       return reply.status(202).send(answer);
     } catch (err) {
       if (key !== undefined) await requests.abandon(connector.id, key).catch(() => undefined);

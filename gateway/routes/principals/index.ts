@@ -36,6 +36,7 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     try {
       const principal = await store.create(request.body, request.principal?.id ?? null);
       request.log.info({ created: principal.id, kind }, 'principal created');
+      await app.audit.record({ principal: request.principal, action: 'principal.create', object: { type: 'principal', id: principal.id }, details: { kind, name: principal.name, departmentCode: principal.departmentCode } });
       return reply.status(201).send(principal);
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw dxError('DX_ERR_PRINCIPAL_EXISTS', { details: [{ path: 'name', message: 'is taken' }] });
@@ -70,6 +71,7 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const principal = await store.setDisabled(request.params.id, disabled);
       if (!principal) throw dxError('DX_ERR_PRINCIPAL_NOT_FOUND');
       request.log.info({ target: principal.id, disabled }, 'principal state changed');
+      await app.audit.record({ principal: request.principal, action: `principal.${verb}`, object: { type: 'principal', id: principal.id } });
       return principal;
     });
   }
@@ -85,6 +87,7 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await existing(request.params.id);
     const { key, record } = await store.issueKey(request.params.id, body);
     request.log.info({ target: record.principalId, keyId: record.id }, 'api key issued');
+    await app.audit.record({ principal: request.principal, action: 'key.issue', object: { type: 'api_key', id: record.id }, details: { principalId: record.principalId, label: record.label, expiresAt: record.expiresAt } });
     return reply.status(201).header('cache-control', 'no-store').send({ ...record, key });
   });
 
@@ -103,6 +106,7 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const record = await store.revokeKey(request.params.id, request.params.keyId);
     if (!record) throw dxError('DX_ERR_KEY_NOT_FOUND');
     request.log.info({ target: record.principalId, keyId: record.id }, 'api key revoked');
+    await app.audit.record({ principal: request.principal, action: 'key.revoke', object: { type: 'api_key', id: record.id }, details: { principalId: record.principalId } });
     return record;
   });
 };
