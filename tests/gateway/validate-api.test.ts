@@ -56,13 +56,15 @@ t.test('an unknown schema name is refused with 400 naming the schema field', asy
   t.match(response.json().details, [{ path: 'schema', message: /population\.person/ }]);
 });
 
-t.test('more than 1000 records, or none, are refused with 400 naming the records field', async (t) => {
+t.test('more than 1000 records are refused with 400 naming the records field, 1000 are checked', async (t) => {
   const testApp = await buildTestApp(t);
-  for (const records of [Array.from({ length: 1001 }, () => ({})), []]) {
-    const response = await validate(testApp, testApp.adminKey, { schema: 'population.person', records });
-    t.equal(response.statusCode, 400);
-    t.match(response.json().details, [{ path: 'records' }]);
-  }
+  const refused = await validate(testApp, testApp.adminKey, { schema: 'population.person', records: Array.from({ length: 1001 }, () => ({})) });
+  t.equal(refused.statusCode, 400);
+  t.match(refused.json().details, [{ path: 'records' }]);
+  const generator = createFixtureGenerator({ seed: 23 });
+  const accepted = await validate(testApp, testApp.adminKey, { schema: 'population.person', records: Array.from({ length: 1000 }, () => generator.person()) });
+  t.equal(accepted.statusCode, 200);
+  t.match(accepted.json(), { valid: 1000, invalid: 0 });
 });
 
 t.test('validating needs an API key', async (t) => {

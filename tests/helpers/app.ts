@@ -21,8 +21,8 @@ interface TestContext {
 }
 
 /** Builds the gateway on a fresh database of the real PostgreSQL and the real test broker; closed when the test ends. */
-export async function buildTestApp(t: TestContext, options: { brokers?: string[]; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase(t);
+export async function buildTestApp(t: TestContext, options: { brokers?: string[]; env?: Record<string, string>; adminDatabaseUrl?: string } = {}): Promise<TestApp> {
+  const databaseUrl = await createTestDatabase(t, options.adminDatabaseUrl);
   const adminKey = generateApiKey();
   const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, LOG_LEVEL: 'info', ...options.env });
   const logs: string[] = [];

@@ -9,9 +9,9 @@ interface Teardown {
 }
 
 /** Creates a fresh, empty database on the real PostgreSQL and drops it when the test ends. */
-export async function createTestDatabase(t: Teardown): Promise<string> {
+export async function createTestDatabase(t: Teardown, adminUrl = ADMIN_DATABASE_URL): Promise<string> {
   const name = `dx_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -19,12 +19,17 @@ export async function createTestDatabase(t: Teardown): Promise<string> {
     await admin.end();
   }
   t.teardown(async () => {
-    const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
+    const client = new pg.Client({ connectionString: adminUrl });
+    try {
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } catch {
+      // A server the test stopped for good took the database with it.
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   });
-  const url = new URL(ADMIN_DATABASE_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
