@@ -16,18 +16,20 @@ export interface ConnectorTypeRegistry {
   get(type: string): AnyDefinition | undefined;
   /** Schema and cross-field problems of a config, each naming its field (`config.<path>`); empty when valid. */
   validateConfig(type: string, config: unknown): ConfigProblem[];
+  /** The values of the config's `x-directory` fields, with their paths. */
+  directories(type: string, config: Record<string, unknown>): { path: string; value: string }[];
   /** The config with every secret replaced by a placeholder, for answers and logs. */
   redactSecrets(type: string, config: Record<string, unknown>): Record<string, unknown>;
   /** Keeps stored secrets where an update sends the placeholder back unchanged. */
   restoreSecrets(type: string, incoming: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown>;
 }
 
-function secretPaths(schema: Record<string, unknown>, prefix: string[] = []): string[][] {
+function flaggedPaths(schema: Record<string, unknown>, flag: string, prefix: string[] = []): string[][] {
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   return Object.entries(properties).flatMap(([name, property]) => {
     const path = [...prefix, name];
-    if (property['x-secret'] === true) return [path];
-    return property.type === 'object' ? secretPaths(property, path) : [];
+    if (property[flag] === true) return [path];
+    return property.type === 'object' ? flaggedPaths(property, flag, path) : [];
   });
 }
 
@@ -48,10 +50,16 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
   const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: true, allowUnionTypes: true });
   addFormats.default(ajv);
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
-  const byType = new Map<string, { definition: AnyDefinition; validate: ValidateFunction; secrets: string[][] }>();
+  ajv.addKeyword({ keyword: 'x-directory', schemaType: 'boolean' });
+  const byType = new Map<string, { definition: AnyDefinition; validate: ValidateFunction; secrets: string[][]; directories: string[][] }>();
   for (const definition of definitions) {
     if (byType.has(definition.type)) throw new Error(`connector type ${definition.type} is registered twice`);
-    byType.set(definition.type, { definition, validate: ajv.compile(definition.configSchema), secrets: secretPaths(definition.configSchema) });
+    byType.set(definition.type, {
+      definition,
+      validate: ajv.compile(definition.configSchema),
+      secrets: flaggedPaths(definition.configSchema, 'x-secret'),
+      directories: flaggedPaths(definition.configSchema, 'x-directory'),
+    });
   }
 
   function entry(type: string) {
@@ -75,6 +83,12 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
         });
       }
       return (definition.validate?.(config) ?? []).map((problem) => ({ ...problem, path: `config.${problem.path}` }));
+    },
+    directories(type, config) {
+      return entry(type).directories.flatMap((path) => {
+        const value = valueAt(config, path);
+        return typeof value === 'string' ? [{ path: ['config', ...path].join('.'), value }] : [];
+      });
     },
     redactSecrets(type, config) {
       return entry(type).secrets.reduce((redacted, path) => mapAt(redacted, path, (value) => (value === undefined ? value : SECRET_PLACEHOLDER)), config);

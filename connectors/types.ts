@@ -83,7 +83,8 @@ interface DefinitionBase<Config> {
   description: string;
   /**
    * JSON Schema of the type's config: `additionalProperties: false`, every property with a `description`;
-   * secrets carry `"x-secret": true` so they are never returned by the API nor logged.
+   * secrets carry `"x-secret": true` so they are never returned by the API nor logged; folders on the gateway host
+   * carry `"x-directory": true` so the gateway keeps them inside the operator's drop root.
    */
   configSchema: Record<string, unknown>;
   examples: ConnectorExample[];

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import auditPlugin from './plugins/audit.ts';
 import authPlugin from './plugins/auth.ts';
+import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
 import dbPlugin, { type DbOptions } from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
@@ -12,6 +13,7 @@ import schemaRegistryPlugin from './plugins/schema-registry.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import auditRoutes from './routes/audit/index.ts';
+import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -29,6 +31,8 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Called once, on the first start, with a generated data office key when DX_ADMIN_TOKEN is unset. */
   onGeneratedAdminKey?: (key: string) => void;
+  /** Options of the resource catalogue, e.g. the clock freshness is judged by. */
+  catalog?: CatalogOptions;
 }
 
 /** Builds the gateway from its plugins and routes. Never listens; see server.ts. */
@@ -64,9 +68,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
     await app.register(pipelinePlugin, {
       allowedHosts: config.DX_ALLOWED_HOSTS.split(','),
+      dropRoot: config.DX_FILE_DROP_ROOT,
       heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
       leaseTtlMs: config.DX_LEASE_TTL_MS,
     });
+
+    await app.register(catalogPlugin, options.catalog ?? {});
 
     await app.register(healthRoutes);
     await app.register(principalRoutes);
@@ -74,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(connectorRoutes);
     await app.register(ingestRoutes);
     await app.register(auditRoutes);
+    await app.register(catalogRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.ready();
   } catch (err) {

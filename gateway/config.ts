@@ -34,6 +34,7 @@ export const CONFIG_SCHEMA = Type.Object({
     default: '127.0.0.0/8,::1',
     description: 'Hosts connectors and webhooks may reach: names (*.gov.internal), addresses or CIDR ranges, comma-separated. Link-local and metadata addresses are always refused.',
   }),
+  DX_FILE_DROP_ROOT: Type.String({ minLength: 1, default: '.data/drop', description: 'Folder under which file-drop connectors may watch folders; a connector outside it is refused.' }),
   DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector leases and picks up connector changes.' }),
   DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector lease outlives its instance's last renewal before another instance may take it." }),
   DX_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per minute and gateway instance one principal (or, unauthenticated, one address) may make; more get 429.' }),

@@ -13,7 +13,9 @@ export const FILE_DROP_CONFIG = Type.Object(
   {
     directory: Type.String({
       minLength: 2,
-      description: 'Absolute path of the watched folder on the gateway host; read files move to its done/ subfolder, broken ones to failed/',
+      'x-directory': true,
+      description:
+        'Absolute path of the watched folder on the gateway host, inside the drop root the operator set (DX_FILE_DROP_ROOT); read files move to its done/ subfolder, broken ones to failed/',
     }),
     pattern: Type.Optional(
       Type.String({

@@ -14,6 +14,8 @@ import { createHostGuard, type HostGuard } from '../security/host-guard.ts';
 
 export interface PipelineOptions {
   allowedHosts: string[];
+  /** Folder under which file-drop connectors may watch folders. */
+  dropRoot: string;
   heartbeatMs: number;
   leaseTtlMs: number;
 }
@@ -21,7 +23,7 @@ export interface PipelineOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** The connector runtime: types, stored connectors, the data path and the scheduler of this instance. */
-    pipeline: { types: ConnectorTypeRegistry; store: ConnectorStore; runtime: ConnectorRuntime; scheduler: Scheduler; hostGuard: HostGuard; instanceId: string };
+    pipeline: { types: ConnectorTypeRegistry; store: ConnectorStore; runtime: ConnectorRuntime; scheduler: Scheduler; hostGuard: HostGuard; instanceId: string; dropRoot: string };
   }
 }
 
@@ -47,7 +49,7 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
     instanceId,
   });
   const scheduler = createScheduler({ store, leases: createLeases(app.db, instanceId, options.leaseTtlMs), runtime, log, heartbeatMs: options.heartbeatMs });
-  app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, instanceId });
+  app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, instanceId, dropRoot: options.dropRoot });
   app.addHook('onReady', () => scheduler.start());
   app.addHook('onClose', () => scheduler.stop());
 }
