@@ -62,7 +62,18 @@ export function createKafkaService(options: KafkaOptions, log: Logger): KafkaSer
   const admin = client.admin();
   const known = new Map<string, Promise<void>>();
 
+  async function exists(topic: string): Promise<boolean> {
+    try {
+      await admin.fetchTopicMetadata({ topics: [topic] });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async function createTopic(topic: string, spec: TopicSpec): Promise<void> {
+    // Asking first keeps kafkajs from logging an error for every topic that already exists.
+    if (await exists(topic)) return;
     const config: ITopicConfig = {
       topic,
       numPartitions: spec.partitions ?? options.topicDefaults.partitions,

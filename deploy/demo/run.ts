@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { generateApiKey } from '../../gateway/auth/api-key.ts';
+import { ConfigError, loadConfig } from '../../gateway/config.ts';
+import { createLogger } from '../../gateway/logger.ts';
+import { startGateway } from '../../gateway/start.ts';
+import { createApi, ensureDemoConnectors, ensureDepartments } from './seed.ts';
+import { addResidents, createResidentsTable, demoFixtures, dropCompaniesCsv, licenceBatch } from './sources.ts';
+
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+mkdirSync(dataDir, { recursive: true });
+const tokenFile = join(dataDir, 'demo-admin-token');
+const adminKey = process.env.DX_ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : generateApiKey());
+writeFileSync(tokenFile, adminKey, { mode: 0o600 });
+
+let config;
+try {
+  config = loadConfig({ ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey });
+} catch (err) {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+  process.exit(2);
+}
+const log = createLogger(config.LOG_LEVEL);
+const gateway = await startGateway(config, log);
+const url = gateway.url.replace('0.0.0.0', '127.0.0.1');
+const api = createApi(url, adminKey);
+const demoLog = log.child({ component: 'demo' });
+
+// The demo's "department database": the machine's PostgreSQL when there is one, as a real department's would be.
+const sourceUrl = new URL(process.env.DEMO_SOURCE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+const fixtures = demoFixtures(Date.now() % 100_000);
+let residentsAvailable = true;
+try {
+  await createResidentsTable(sourceUrl.toString(), fixtures, 500);
+} catch (err) {
+  residentsAvailable = false;
+  demoLog.warn({ err: (err as Error).message }, 'no PostgreSQL for the demo residents table (DEMO_SOURCE_DATABASE_URL); the population demo source is left out');
+}
+const dropFolder = join(resolve(config.DX_FILE_DROP_ROOT), 'scjg');
+dropCompaniesCsv(dropFolder, fixtures, 200);
+
+const departments = await ensureDepartments(api, dataDir);
+const connectors = await ensureDemoConnectors(api, departments, { ...(residentsAvailable ? { sourceUrl } : {}), dropFolder });
+const push = (records: Record<string, unknown>[]) => api('POST', `/api/v1/ingest/${connectors.licences!.id}`, records, departments.ZWFWJ!.key);
+await push(licenceBatch(fixtures, 100));
+
+// Keep the sources moving so the catalogue shows fresh records and a live throughput chart.
+setInterval(() => void push(licenceBatch(fixtures, 20)).catch((err: Error) => demoLog.warn({ err: err.message }, 'demo push failed')), 5000).unref();
+setInterval(() => {
+  try {
+    dropCompaniesCsv(dropFolder, fixtures, 50);
+  } catch (err) {
+    demoLog.warn({ err: (err as Error).message }, 'demo file drop failed');
+  }
+}, 30_000).unref();
+if (residentsAvailable) {
+  setInterval(async () => {
+    const client = new pg.Client({ connectionString: sourceUrl.toString() });
+    try {
+      await client.connect();
+      await addResidents(client, fixtures, 40);
+    } catch (err) {
+      demoLog.warn({ err: (err as Error).message }, 'demo residents insert failed');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }, 10_000).unref();
+}
+
+process.stdout.write(
+  [
+    '',
+    `The gateway runs at ${url} with demo data flowing in:`,
+    `  catalogue UI   ${url}/ui/`,
+    `  API docs       ${url}/docs`,
+    `  data office    API key ${adminKey}`,
+    ...Object.values(departments).map((department) => `  ${department.name.padEnd(10, '　')} API key ${department.key}`),
+    `  (keys are kept in ${dataDir}; Ctrl-C stops the gateway, npm run kafka:stop the local broker)`,
+    '',
+  ].join('\n') + '\n',
+);
