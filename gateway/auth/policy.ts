@@ -46,6 +46,11 @@ export const POLICY = {
   'connectors:push': OWNER_ONLY,
   'audit:read': OFFICE_ONLY,
   'audit:verify': OFFICE_ONLY,
+  'catalog:read': EVERYONE,
+  'catalog:export': EVERYONE,
+  'catalog:create': OWNING_DEPARTMENT,
+  'catalog:update': OWNING_DEPARTMENT,
+  'catalog:history': OWNING_DEPARTMENT,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { toDcat } from '../../../catalog/export/dcat.ts';
+import { toWorkbook } from '../../../catalog/export/xlsx.ts';
+import type { Resource } from '../../../catalog/model.ts';
+import { AUTHENTICATED_ERRORS } from '../schemas.ts';
+import { indexQuery } from './query.ts';
+import { FilterQuery, type Filters } from './schemas.ts';
+
+const tags = ['catalog'];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const hasFilters = (filters: Filters) => Object.values(filters).some((value) => value !== undefined && (!Array.isArray(value) || value.length > 0));
+
+/** The catalogue, or the resources matching the search filters, as DCAT-AP JSON-LD and as a spreadsheet; by code. */
+const catalogExports: FastifyPluginAsyncTypebox = async (app) => {
+  const { repository, search } = app.catalog;
+
+  async function selected(filters: Filters): Promise<Resource[]> {
+    if (!hasFilters(filters)) return repository.list();
+    const result = await search.search(indexQuery(filters, { sort: 'name', limit: Number.MAX_SAFE_INTEGER, offset: 0 }), { cache: false });
+    const resources = await repository.list(result.hits.map((hit) => hit.resource.id));
+    return resources.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  }
+
+  const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+  app.get('/api/v1/catalog/export.jsonld', {
+    config: { action: 'catalog:export' },
+    schema: {
+      tags,
+      summary: 'The catalogue as DCAT-AP JSON-LD: a dcat:Catalog with a dcat:Dataset and dcat:Distribution per resource',
+      querystring: FilterQuery,
+      produces: ['application/ld+json'],
+      response: { 200: Type.Unknown({ description: 'JSON-LD document (@context, @graph)' }), ...AUTHENTICATED_ERRORS },
+    },
+  }, async (request, reply) => {
+    const resources = await selected(request.query);
+    const modified = resources.reduce((latest, resource) => Math.max(latest, Date.parse(resource.updatedAt)), 0);
+    const document = toDcat(resources, { ...app.catalog.describe, baseUrl: baseUrl(request), modified: new Date(modified || app.catalog.clock().getTime()) });
+    return reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(document));
+  });
+
+  app.get('/api/v1/catalog/export.xlsx', {
+    config: { action: 'catalog:export' },
+    schema: {
+      tags,
+      summary: 'The catalogue as a spreadsheet in the national column layout: sheet 资源目录 one row per resource, sheet 信息项 one row per item',
+      querystring: FilterQuery,
+      produces: [XLSX_TYPE],
+      response: { 200: Type.Unknown({ description: '.xlsx workbook' }), ...AUTHENTICATED_ERRORS },
+    },
+  }, async (request, reply) => {
+    const workbook = await toWorkbook(await selected(request.query));
+    return reply
+      .type(XLSX_TYPE)
+      .header('content-disposition', `attachment; filename="catalog-${app.catalog.today()}.xlsx"`)
+      .send(workbook);
+  });
+};
+
+export default catalogExports;

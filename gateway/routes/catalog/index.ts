@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { CreateResourceBody, ResourceBody, UpdateResourceBody, type Actor, type CreateResource, type Resource } from '../../../catalog/model.ts';
+import { VersionConflictError } from '../../../catalog/repository.ts';
+import { checkResource, toDocument, type Problem } from '../../../catalog/validate.ts';
+import { VOCABULARY } from '../../../catalog/vocabulary.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { dxError, DxError } from '../../errors.ts';
+import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
+import catalogExports from './exports.ts';
+import catalogInsights from './insights.ts';
+import { indexQuery } from './query.ts';
+import { HistoryBody, ResourceDetailBody, ResourceParams, SearchBody, SearchQuery } from './schemas.ts';
+import { facetsWithLabels, summaryOf } from './present.ts';
+
+const tags = ['catalog'];
+
+function refuse(problems: Problem[]): void {
+  if (problems.length > 0) throw dxError('DX_ERR_REQUEST_INVALID', { message: problems.map((p) => `${p.path} ${p.message}`).join('; '), details: problems });
+}
+
+const actorOf = (principal: Principal): Actor => ({ id: principal.id, kind: principal.kind, name: principal.name });
+
+function uniqueViolation(err: unknown): DxError | undefined {
+  const { code, constraint } = err as { code?: string; constraint?: string };
+  if (code !== '23505') return undefined;
+  if (constraint === 'catalog_resources_code_key') return dxError('DX_ERR_CATALOG_CODE_TAKEN', { details: [{ path: 'code', message: 'is taken by another resource' }] });
+  if (constraint === 'catalog_resources_topic_key') return dxError('DX_ERR_CATALOG_TOPIC_TAKEN', { details: [{ path: 'topic', message: 'is the topic of another resource' }] });
+  return undefined;
+}
+
+const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { repository, search, checks } = app.catalog;
+
+  /** The provider of a new or changed resource, and the rules on who may name it. */
+  function providerFor(principal: Principal, body: CreateResource, existing?: Resource): { code: string; name: string } {
+    if (principal.kind === 'department') {
+      const own = principal.departmentCode as string;
+      if (body.providerCode !== undefined && body.providerCode !== own) throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: 'A department catalogues resources only as their provider' });
+      if (existing === undefined && body.kind !== 'department') throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: 'A department creates department resources only; base and theme resources are catalogued by the data office' });
+      if (existing !== undefined && body.kind !== existing.kind) throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: "Only the data office changes a resource's catalogue kind" });
+      return { code: own, name: body.providerName ?? existing?.providerName ?? principal.name };
+    }
+    const code = body.providerCode ?? existing?.providerCode;
+    const name = body.providerName ?? existing?.providerName;
+    refuse([
+      ...(code === undefined ? [{ path: 'providerCode', message: 'is required when the data office catalogues a resource' }] : []),
+      ...(name === undefined ? [{ path: 'providerName', message: 'is required when the data office catalogues a resource' }] : []),
+    ]);
+    return { code: code as string, name: name as string };
+  }
+
+  app.decorateRequest('catalogResource', async function (this: FastifyRequest, id: string): Promise<Resource> {
+    const resource = await repository.get(id);
+    if (!resource) throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
+    try {
+      this.authorize({ departmentCode: resource.providerCode });
+    } catch {
+      // The same answer as a resource that does not exist, so its existence does not leak.
+      throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
+    }
+    return resource;
+  });
+
+  app.get('/api/v1/catalog/resources', {
+    config: { action: 'catalog:read' },
+    schema: {
+      tags,
+      summary: 'Search the catalogue: Chinese substring search, facets with counts over the filtered result, stable paging',
+      querystring: SearchQuery,
+      response: { 200: SearchBody, ...AUTHENTICATED_ERRORS },
+    },
+  }, async (request) => {
+    const { sort, order, limit, offset, ...filters } = request.query;
+    const query = indexQuery(filters, { sort, order, limit, offset });
+    const result = await search.search(query);
+    return {
+      total: result.total,
+      limit,
+      offset,
+      sort: query.sort,
+      order: query.order,
+      items: result.hits.map((hit) => summaryOf(hit, result.lastRecords)),
+      facets: facetsWithLabels(result.facets),
+    };
+  });
+
+  app.get('/api/v1/catalog/vocabulary', {
+    config: { action: 'catalog:read' },
+    schema: { tags, summary: 'Values of every catalogue enumeration with Chinese and English labels', response: { 200: Type.Unknown(), ...AUTHENTICATED_ERRORS } },
+  }, async () => VOCABULARY);
+
+  app.post('/api/v1/catalog/resources', {
+    config: { action: 'catalog:create' },
+    schema: { tags, summary: 'Catalogue a resource (the data office; a department for itself, department resources only)', body: CreateResourceBody, response: { 201: ResourceBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
+  }, async (request, reply) => {
+    const principal = request.principal as Principal;
+    const document = toDocument(request.body, providerFor(principal, request.body), app.catalog.today());
+    refuse(await checkResource(document, checks));
+    try {
+      const resource = await repository.create(document, actorOf(principal));
+      search.changed();
+      request.log.info({ resourceId: resource.id, code: resource.code }, 'catalogue resource created');
+      return reply.status(201).send(resource);
+    } catch (err) {
+      throw uniqueViolation(err) ?? err;
+    }
+  });
+
+  app.get('/api/v1/catalog/resources/:id', {
+    config: { action: 'catalog:read' },
+    schema: { tags, summary: 'A resource with its items and the connectors feeding it', params: ResourceParams, response: { 200: ResourceDetailBody, ...AUTHENTICATED_ERRORS } },
+  }, async (request) => {
+    const resource = await request.catalogResource(request.params.id);
+    const lineage = await app.catalog.lineage.forResource(resource, request.principal as Principal);
+    return { ...resource, connectors: lineage.connectors.map(({ connectorId, name, departmentCode, type, state }) => ({ id: connectorId, name, departmentCode, type, state })) };
+  });
+
+  app.put('/api/v1/catalog/resources/:id', {
+    config: { action: 'catalog:update' },
+    schema: {
+      tags,
+      summary: 'Change a resource (the data office, or its provider department); every change is a new version',
+      params: ResourceParams,
+      body: UpdateResourceBody,
+      response: { 200: ResourceBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS },
+    },
+  }, async (request) => {
+    const existing = await request.catalogResource(request.params.id);
+    const principal = request.principal as Principal;
+    const { version, ...body } = request.body;
+    const document = toDocument({ ...body, publishDate: body.publishDate ?? existing.publishDate }, providerFor(principal, body, existing), app.catalog.today());
+    refuse(await checkResource(document, checks));
+    try {
+      const result = await repository.update(existing.id, document, actorOf(principal), version);
+      if (!result) throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
+      search.changed();
+      if (result.changedFields.length > 0) request.log.info({ resourceId: existing.id, version: result.resource.version, changed: result.changedFields }, 'catalogue resource updated');
+      return result.resource;
+    } catch (err) {
+      if (err instanceof VersionConflictError) throw dxError('DX_ERR_CATALOG_VERSION_CONFLICT', { details: [{ path: 'version', message: `is ${version}; the resource is at version ${err.current}` }] });
+      throw uniqueViolation(err) ?? err;
+    }
+  });
+
+  app.get('/api/v1/catalog/resources/:id/history', {
+    config: { action: 'catalog:history' },
+    schema: { tags, summary: 'Every version of a resource, newest first, with who made it', params: ResourceParams, querystring: Type.Composite([Pagination], { additionalProperties: false }), response: { 200: HistoryBody, ...AUTHENTICATED_ERRORS } },
+  }, async (request) => {
+    const resource = await request.catalogResource(request.params.id);
+    const { limit, offset } = request.query;
+    const page = await repository.history(resource.id, { limit, offset });
+    return { ...page, limit, offset };
+  });
+
+  await app.register(catalogInsights);
+  await app.register(catalogExports);
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The catalogue resource with this id if the caller may act on it under the route's action; 404 otherwise. */
+    catalogResource(id: string): Promise<Resource>;
+  }
+}
+
+export default catalogRoutes;
