@@ -12,6 +12,7 @@ import metricsPlugin from './plugins/metrics.ts';
 import schemaRegistryPlugin from './plugins/schema-registry.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
+import uiPlugin from './plugins/ui.ts';
 import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(ingestRoutes);
     await app.register(auditRoutes);
     await app.register(catalogRoutes);
+    await app.register(uiPlugin);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.ready();
   } catch (err) {

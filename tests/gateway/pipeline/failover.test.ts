@@ -68,5 +68,6 @@ t.test('a gateway killed mid-run and restarted loses no row', async (t) => {
   const keys = new Set(messages.map((message) => message.key));
   t.equal(keys.size, 30_000, 'every source row is on the topic');
   t.same([...source.validIds].filter((id) => !keys.has(id)), [], 'no row is missing');
-  t.ok(messages.length - keys.size <= 3 * 200 * 2, `duplicates (${messages.length - keys.size}) come only from batches in flight at the crashes`);
+  // At a crash, at most the batches in flight (three of 200 records) were acknowledged without their offsets.
+  t.ok(messages.length - keys.size <= 3 * 3 * 200, `duplicates (${messages.length - keys.size}) come only from batches in flight at the crashes`);
 });
