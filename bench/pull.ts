@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BENCH_PERSON_MAPPING } from './source-table.ts';
+import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
 import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
 
@@ -31,7 +31,7 @@ export async function measurePull(brokers: string[], table: string, options: { b
       topic: freshTopic('pull'),
       schedule: '0 0 1 1 *',
       config: { driver: 'postgres', host: source.hostname, port: Number(source.port || 5432), database: source.pathname.slice(1), user: decodeURIComponent(source.username), table, cursorColumn: 'updated_at', keyColumn: 'id' },
-      mapping: BENCH_PERSON_MAPPING,
+      mapping: HOUSEHOLD_REGISTER_MAPPING,
       options: { batchSize: options.batchSize },
     });
     await call(gateway.url, key, 'POST', `/api/v1/connectors/${connector.id}/run`);

@@ -30,14 +30,3 @@ export async function createBenchPeopleTable(adminUrl: string, table: string, ro
     await client.end();
   }
 }
-
-export const BENCH_PERSON_MAPPING = {
-  fields: {
-    id_number: 'sfzh',
-    name: 'xm',
-    sex: { from: 'xb', codes: { 男: '1', 女: '2' } },
-    ethnicity: 'mz',
-    birth_date: { from: 'csrq', date: 'YYYYMMDD' },
-    registered_address: 'hjdz',
-  },
-};

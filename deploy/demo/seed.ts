@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getCanonicalSchema } from '../../schemas/canonical.ts';
+import { HOUSEHOLD_REGISTER_MAPPING } from '../../schemas/fixtures/household-register.ts';
 import { DEMO_TABLE } from './sources.ts';
 
 export interface DemoDepartment {
@@ -63,7 +64,7 @@ export async function ensureDemoConnectors(api: Api, departments: Record<string,
       schema: 'population.person',
       schedule: '*/10 * * * * *',
       config: { driver: 'postgres', host: source.hostname, port: Number(source.port || 5432), database: source.pathname.slice(1), user: decodeURIComponent(source.username), ...(source.password ? { password: decodeURIComponent(source.password) } : {}), table: DEMO_TABLE, cursorColumn: 'updated_at', keyColumn: 'id' },
-      mapping: { fields: { id_number: 'sfzh', name: 'xm', sex: { from: 'xb', codes: { 男: '1', 女: '2' } }, ethnicity: 'mz', birth_date: { from: 'csrq', date: 'YYYYMMDD' }, registered_address: 'hjdz' } },
+      mapping: HOUSEHOLD_REGISTER_MAPPING,
     });
   }
   connectors.companies = await ensureConnector(api, departments.SCJGJ!.key, {

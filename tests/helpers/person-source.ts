@@ -7,17 +7,7 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-/** A department's own table of residents, in its own column names and local codes. */
-export const PERSON_MAPPING = {
-  fields: {
-    id_number: 'sfzh',
-    name: 'xm',
-    sex: { from: 'xb', codes: { 男: '1', 女: '2' } },
-    ethnicity: 'mz',
-    birth_date: { from: 'csrq', date: 'YYYYMMDD' },
-    registered_address: 'hjdz',
-  },
-};
+export { HOUSEHOLD_REGISTER_MAPPING as PERSON_MAPPING } from '../../schemas/fixtures/household-register.ts';
 
 /**
  * Creates a source table on the machine's PostgreSQL with `valid` generated residents and `invalid` ones whose
