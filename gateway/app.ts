@@ -12,6 +12,7 @@ import metricsPlugin from './plugins/metrics.ts';
 import schemaRegistryPlugin from './plugins/schema-registry.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
+import subscriptionsPlugin from './plugins/subscriptions.ts';
 import uiPlugin from './plugins/ui.ts';
 import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
@@ -20,6 +21,7 @@ import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
 import registryRoutes from './routes/registry/index.ts';
+import subscriptionRoutes from './routes/subscriptions/index.ts';
 import validateRoutes from './routes/validate/index.ts';
 import { bootstrapOfficeKey } from './auth/bootstrap.ts';
 import { formatsPlugin } from './plugins/formats.ts';
@@ -34,6 +36,8 @@ export interface AppOptions {
   onGeneratedAdminKey?: (key: string) => void;
   /** Options of the resource catalogue, e.g. the clock freshness is judged by. */
   catalog?: CatalogOptions;
+  /** Resolves host names for the allow-list (connectors, webhooks); tests inject one. Default: the system resolver. */
+  hostResolver?: (host: string) => Promise<string[]>;
 }
 
 /** Builds the gateway from its plugins and routes. Never listens; see server.ts. */
@@ -72,9 +76,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       dropRoot: config.DX_FILE_DROP_ROOT,
       heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
       leaseTtlMs: config.DX_LEASE_TTL_MS,
+      ...(options.hostResolver ? { resolver: options.hostResolver } : {}),
     });
 
     await app.register(catalogPlugin, options.catalog ?? {});
+    await app.register(subscriptionsPlugin, {
+      secret: config.DX_SUBSCRIPTION_SECRET,
+      heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
+      leaseTtlMs: config.DX_LEASE_TTL_MS,
+      webhook: { maxAttempts: config.DX_WEBHOOK_MAX_ATTEMPTS, backoffMs: config.DX_WEBHOOK_BACKOFF_MS, timeoutMs: config.DX_WEBHOOK_TIMEOUT_MS },
+    });
 
     await app.register(healthRoutes);
     await app.register(principalRoutes);
@@ -83,8 +94,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(ingestRoutes);
     await app.register(auditRoutes);
     await app.register(catalogRoutes);
-    await app.register(uiPlugin);
+    await app.register(subscriptionRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
+    await app.register(uiPlugin);
     await app.ready();
   } catch (err) {
     // A plugin that failed half-way may hold connections (Kafka, the pool); close what was opened.

@@ -35,10 +35,16 @@ export const CONFIG_SCHEMA = Type.Object({
     description: 'Hosts connectors and webhooks may reach: names (*.gov.internal), addresses or CIDR ranges, comma-separated. Link-local and metadata addresses are always refused.',
   }),
   DX_FILE_DROP_ROOT: Type.String({ minLength: 1, default: '.data/drop', description: 'Folder under which file-drop connectors may watch folders; a connector outside it is refused.' }),
-  DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector leases and picks up connector changes.' }),
-  DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector lease outlives its instance's last renewal before another instance may take it." }),
+  DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector and subscription leases and picks up their changes.' }),
+  DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector or subscription lease outlives its instance's last renewal before another instance may take it." }),
   DX_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per minute and gateway instance one principal (or, unauthenticated, one address) may make; more get 429.' }),
   DX_INGEST_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30_000, description: 'Push requests per minute and instance one principal may send to /api/v1/ingest, counted apart from other requests.' }),
+  DX_SUBSCRIPTION_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: "Secret each subscription's pseudonym key and webhook signing secret are derived from. Unset: one is generated on first start and kept in the database." }),
+  ),
+  DX_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'Attempts to post one webhook batch before it is parked (a subscription may set its own).' }),
+  DX_WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000, description: 'Wait before the second attempt of a webhook batch; it doubles with each attempt, up to 5 minutes, with jitter.' }),
+  DX_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 50_000, default: 10_000, description: 'Longest a webhook receiver may take to answer one batch (at most 50 s, under the delivery consumer\'s session timeout).' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
 });
 

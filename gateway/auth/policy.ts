@@ -19,6 +19,15 @@ const EVERYONE: Rule = { kinds: ['office', 'department', 'integrator'] };
 const OWNING_DEPARTMENT: Rule = { kinds: ['office', 'department'], owns: (principal, object) => principal.departmentCode === object.departmentCode };
 /** Only the department that owns the object: not even the data office speaks for a department's data. */
 const OWNER_ONLY: Rule = { kinds: ['department'], owns: (principal, object) => principal.departmentCode === object.departmentCode };
+/** The integrator that owns the object (its subscription). */
+const OWNING_INTEGRATOR: Rule = { kinds: ['integrator'], owns: (principal, object) => principal.id === object.principalId };
+/** The data office, or the integrator that owns the object. */
+const OFFICE_OR_OWNING_INTEGRATOR: Rule = { kinds: ['office', 'integrator'], owns: (principal, object) => principal.id === object.principalId };
+/** Both parties of a subscription: the integrator that owns it and the department providing its data; and the data office. */
+const SUBSCRIPTION_PARTY: Rule = {
+  kinds: ['office', 'department', 'integrator'],
+  owns: (principal, object) => (principal.kind === 'integrator' ? principal.id === object.principalId : principal.departmentCode === object.departmentCode),
+};
 
 /**
  * Every action a route may perform and who may perform it. Deny by default: a route under /api/v1 without an
@@ -51,6 +60,13 @@ export const POLICY = {
   'catalog:create': OWNING_DEPARTMENT,
   'catalog:update': OWNING_DEPARTMENT,
   'catalog:history': OWNING_DEPARTMENT,
+  'subscriptions:request': { kinds: ['integrator'] },
+  'subscriptions:list': EVERYONE,
+  'subscriptions:read': SUBSCRIPTION_PARTY,
+  'subscriptions:decide': OWNER_ONLY,
+  'subscriptions:revoke': SUBSCRIPTION_PARTY,
+  'subscriptions:consume': OWNING_INTEGRATOR,
+  'subscriptions:redeliver': OFFICE_OR_OWNING_INTEGRATOR,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -18,6 +18,8 @@ export interface PipelineOptions {
   dropRoot: string;
   heartbeatMs: number;
   leaseTtlMs: number;
+  /** How host names are resolved for the allow-list; tests pass one answering what they need. Default: the system's. */
+  resolver?: Parameters<typeof createHostGuard>[1];
 }
 
 declare module 'fastify' {
@@ -32,7 +34,7 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   const log = app.log.child({ component: 'pipeline' }) as unknown as Logger;
   const types = createConnectorRegistry(CONNECTOR_DEFINITIONS);
   const store = createConnectorStore(app.db);
-  const hostGuard = createHostGuard(options.allowedHosts);
+  const hostGuard = createHostGuard(options.allowedHosts, options.resolver);
   const runtime = createConnectorRuntime({
     store,
     types,

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import t from 'tap';
+import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
+import { bearer } from '../helpers/app.ts';
+import { freshTopicName } from '../helpers/kafka.ts';
+import { buildWorld, IDENTITY_MAPPING, personResource, PROVIDER, subscribe, type World } from '../subscriptions/world.ts';
+
+/**
+ * Every /api/v1 route × every role, as designed (gateway/auth/policy.ts and the routes' object checks).
+ * Roles, in this order: the data office; the department owning the object (the provider of the resource, the
+ * owner of the connector); another department; the integrator holding the subscription (a grant); an integrator
+ * without one. A caller without a key gets 401 everywhere.
+ *
+ *   A  allowed: 2xx, or 409 when the object is in a state that refuses the action (checked after authorization)
+ *   F  forbidden: 403, the kind of principal may not call the route at all
+ *   H  hidden: 404, the principal may call the route but not on this object, whose existence does not leak
+ *
+ * A route of the OpenAPI document without a row fails the first test: add it here with its intended outcomes.
+ */
+type Call = { url: string; payload?: unknown };
+type Row = [expected: string, call: (fixtures: Fixtures) => Promise<Call> | Call];
+
+const ROLES = ['office', 'owner', 'otherDepartment', 'granted', 'ungranted'] as const;
+type Role = (typeof ROLES)[number];
+
+const MATRIX: Record<string, Row> = {
+  'GET /api/v1/me': ['A A A A A', () => ({ url: '/api/v1/me' })],
+  'POST /api/v1/principals': ['A F F F F', () => ({ url: '/api/v1/principals', payload: { kind: 'integrator', name: `系统${unique()}` } })],
+  'GET /api/v1/principals': ['A F F F F', () => ({ url: '/api/v1/principals' })],
+  'GET /api/v1/principals/{id}': ['A F F F F', (f) => ({ url: `/api/v1/principals/${f.world.otherIntegrator.id}` })],
+  'POST /api/v1/principals/{id}/disable': ['A F F F F', async (f) => ({ url: `/api/v1/principals/${await f.freshPrincipal()}/disable` })],
+  'POST /api/v1/principals/{id}/enable': ['A F F F F', async (f) => ({ url: `/api/v1/principals/${await f.freshPrincipal()}/enable` })],
+  'POST /api/v1/principals/{id}/keys': ['A F F F F', async (f) => ({ url: `/api/v1/principals/${await f.freshPrincipal()}/keys`, payload: {} })],
+  'GET /api/v1/principals/{id}/keys': ['A F F F F', (f) => ({ url: `/api/v1/principals/${f.world.otherIntegrator.id}/keys` })],
+  'DELETE /api/v1/principals/{id}/keys/{keyId}': ['A F F F F', async (f) => {
+    const principal = await f.freshPrincipal();
+    return { url: `/api/v1/principals/${principal}/keys/${await f.freshKey(principal)}` };
+  }],
+  'POST /api/v1/validate': ['A A A A A', (f) => ({ url: '/api/v1/validate', payload: { schema: 'population.person', records: f.people(1) } })],
+  'GET /api/v1/connector-types': ['A A A A A', () => ({ url: '/api/v1/connector-types' })],
+  'POST /api/v1/connectors': ['A A F F F', (f) => ({ url: '/api/v1/connectors', payload: { ...f.connectorBody(), departmentCode: PROVIDER, type: 'http-push', schema: 'population.person', topic: f.world.topic } })],
+  'GET /api/v1/connectors': ['A A A F F', () => ({ url: '/api/v1/connectors' })],
+  'GET /api/v1/connectors/{id}': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}` })],
+  'PUT /api/v1/connectors/{id}': ['A A H F F', async (f) => {
+    const body = f.connectorBody();
+    return { url: `/api/v1/connectors/${await f.freshConnector(body.name)}`, payload: body };
+  }],
+  'DELETE /api/v1/connectors/{id}': ['A A H F F', async (f) => ({ url: `/api/v1/connectors/${await f.freshConnector()}` })],
+  'POST /api/v1/connectors/{id}/pause': ['A A H F F', async (f) => ({ url: `/api/v1/connectors/${await f.freshConnector()}/pause` })],
+  'POST /api/v1/connectors/{id}/resume': ['A A H F F', async (f) => ({ url: `/api/v1/connectors/${await f.freshConnector()}/resume` })],
+  'POST /api/v1/connectors/{id}/run': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/run` })],
+  'POST /api/v1/connectors/{id}/test': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/test` })],
+  'GET /api/v1/connectors/{id}/status': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/status` })],
+  'POST /api/v1/connectors/{id}/offsets/reset': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/offsets/reset` })],
+  'GET /api/v1/connectors/{id}/rejected': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/rejected` })],
+  'POST /api/v1/connectors/{id}/rejected/replay': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/rejected/replay`, payload: {} })],
+  'POST /api/v1/ingest/{id}': ['F A H F F', (f) => ({ url: `/api/v1/ingest/${f.world.connectorId}`, payload: f.people(1) })],
+  'GET /api/v1/audit': ['A F F F F', () => ({ url: '/api/v1/audit' })],
+  'GET /api/v1/audit/verify': ['A F F F F', () => ({ url: '/api/v1/audit/verify' })],
+  'GET /api/v1/catalog/resources': ['A A A A A', () => ({ url: '/api/v1/catalog/resources' })],
+  'POST /api/v1/catalog/resources': ['A A F F F', () => ({ url: '/api/v1/catalog/resources', payload: { ...personResource(`301098/${unique()}`, freshTopicName('matrix'), 'unconditional'), providerCode: PROVIDER, providerName: '市户籍管理局' } })],
+  'GET /api/v1/catalog/vocabulary': ['A A A A A', () => ({ url: '/api/v1/catalog/vocabulary' })],
+  'GET /api/v1/catalog/resources/{id}': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}` })],
+  'PUT /api/v1/catalog/resources/{id}': ['A A H F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}`, payload: f.world.resourceBody })],
+  'GET /api/v1/catalog/resources/{id}/history': ['A A H F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/history` })],
+  'GET /api/v1/catalog/resources/{id}/statistics': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/statistics` })],
+  'GET /api/v1/catalog/resources/{id}/throughput': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/throughput` })],
+  'GET /api/v1/catalog/resources/{id}/lineage': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/lineage` })],
+  'GET /api/v1/catalog/export.jsonld': ['A A A A A', () => ({ url: '/api/v1/catalog/export.jsonld' })],
+  'GET /api/v1/catalog/export.xlsx': ['A A A A A', () => ({ url: '/api/v1/catalog/export.xlsx' })],
+  'POST /api/v1/subscriptions': ['F F F A A', (f) => ({ url: '/api/v1/subscriptions', payload: f.subscriptionBody(f.world.resource.id) })],
+  'GET /api/v1/subscriptions': ['A A A A A', () => ({ url: '/api/v1/subscriptions' })],
+  'GET /api/v1/subscriptions/{id}': ['A A H A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}` })],
+  'POST /api/v1/subscriptions/{id}/approve': ['F A H F F', async (f) => ({ url: `/api/v1/subscriptions/${await f.freshPending()}/approve`, payload: {} })],
+  'POST /api/v1/subscriptions/{id}/reject': ['F A H F F', async (f) => ({ url: `/api/v1/subscriptions/${await f.freshPending()}/reject`, payload: { reason: '不符合共享条件' } })],
+  'POST /api/v1/subscriptions/{id}/revoke': ['A A H A H', async (f) => ({ url: `/api/v1/subscriptions/${await f.freshGrant()}/revoke`, payload: {} })],
+  'GET /api/v1/subscriptions/{id}/records': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/records` })],
+  'GET /api/v1/subscriptions/{id}/stream': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/stream` })],
+  'POST /api/v1/subscriptions/{id}/redeliver': ['A F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/redeliver` })],
+};
+
+let counter = 0;
+const unique = () => `${String(++counter).padStart(4, '0')}${randomBytes(2).readUInt16BE(0) % 100}`;
+
+interface Fixtures {
+  world: World;
+  keys: Record<Role, string>;
+  /** The granted integrator's active http subscription to the world's resource. */
+  grant: string;
+  people(count: number): unknown[];
+  connectorBody(): { name: string; config: Record<string, unknown>; mapping: unknown };
+  subscriptionBody(resourceId: string): Record<string, unknown>;
+  freshPrincipal(): Promise<string>;
+  freshKey(principalId: string): Promise<string>;
+  freshConnector(name?: string): Promise<string>;
+  freshGrant(): Promise<string>;
+  freshPending(): Promise<string>;
+}
+
+async function created(response: { statusCode: number; body: string; json(): any }): Promise<any> {
+  if (response.statusCode !== 201) throw new Error(`fixture: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+async function buildFixtures(t: Parameters<typeof buildWorld>[0]): Promise<Fixtures> {
+  const world = await buildWorld(t);
+  const { app, adminKey, provider } = world;
+  const conditional = await created(await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(provider.key), payload: personResource(`301097/${unique()}`, freshTopicName('matrix'), 'conditional') }));
+  const fixtures = createFixtureGenerator({ seed: 11 });
+  const subscriptionBody = (resourceId: string) => ({ resourceId, purpose: '权限矩阵测试', legalBasis: '测试', fields: ['name'], delivery: { mode: 'http' } });
+  const connectorBody = () => ({ name: `推送${unique()}`, config: { maxRecordsPerRequest: 100 }, mapping: IDENTITY_MAPPING });
+  return {
+    world,
+    keys: { office: adminKey, owner: provider.key, otherDepartment: world.otherDepartment.key, granted: world.integrator.key, ungranted: world.otherIntegrator.key },
+    grant: (await subscribe(world, { fields: ['name'] })).id,
+    people: (count) => Array.from({ length: count }, () => fixtures.person()),
+    connectorBody,
+    subscriptionBody,
+    freshPrincipal: async () => (await created(await app.inject({ method: 'POST', url: '/api/v1/principals', headers: bearer(adminKey), payload: { kind: 'integrator', name: `临时${unique()}` } }))).id,
+    freshKey: async (principalId) => (await created(await app.inject({ method: 'POST', url: `/api/v1/principals/${principalId}/keys`, headers: bearer(adminKey), payload: {} }))).id,
+    freshConnector: async (name) =>
+      (await created(await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(provider.key), payload: { ...connectorBody(), ...(name ? { name } : {}), type: 'http-push', schema: 'population.person', topic: world.topic } }))).id,
+    freshGrant: async () => (await subscribe(world, { fields: ['name'] })).id,
+    freshPending: async () => (await subscribe(world, { resourceId: conditional.id, fields: ['name'] })).id,
+  };
+}
+
+/** Status of one call; the event stream is read over a real connection and closed once its status is known. */
+async function statusOf(f: Fixtures, baseUrl: string, method: string, call: Call, key: string | undefined): Promise<number> {
+  const headers = key === undefined ? {} : bearer(key);
+  if (call.url.endsWith('/stream')) {
+    const controller = new AbortController();
+    const response = await fetch(`${baseUrl}${call.url}`, { headers, signal: controller.signal });
+    controller.abort();
+    return response.status;
+  }
+  const response = await f.world.app.inject({ method: method as 'GET', url: call.url, headers, ...(call.payload === undefined ? {} : { payload: call.payload as object }) });
+  return response.statusCode;
+}
+
+function allowed(status: number): boolean {
+  return (status >= 200 && status < 300) || status === 409;
+}
+
+const EXPECTED_STATUS = { F: 403, H: 404 } as const;
+
+t.test('every /api/v1 route of the OpenAPI document has a row in the matrix, and every row is a route', async (t) => {
+  const world = await buildWorld(t);
+  const document = (await world.app.inject({ url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+  const routes = Object.entries(document.paths)
+    .filter(([path]) => path.startsWith('/api/v1/'))
+    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+  t.same(routes.filter((route) => !(route in MATRIX)), [], 'routes without a row');
+  t.same(Object.keys(MATRIX).filter((route) => !routes.includes(route)), [], 'rows without a route');
+  for (const [route, [expected]] of Object.entries(MATRIX)) t.match(expected, /^[AFH]( [AFH]){4}$/, `${route} names an outcome for each of the ${ROLES.length} roles`);
+});
+
+t.test('each role gets the designed outcome on every route, and a caller without a key gets 401', async (t) => {
+  const f = await buildFixtures(t);
+  const baseUrl = await f.world.app.listen({ port: 0, host: '127.0.0.1' });
+  for (const [route, [expected, call]] of Object.entries(MATRIX)) {
+    const method = route.split(' ')[0] as string;
+    const outcomes = expected.split(' ');
+    await t.test(route, async (t) => {
+      t.equal(await statusOf(f, baseUrl, method, await call(f), undefined), 401, 'no key');
+      for (const [index, role] of ROLES.entries()) {
+        const outcome = outcomes[index] as 'A' | 'F' | 'H';
+        const status = await statusOf(f, baseUrl, method, await call(f), f.keys[role]);
+        if (outcome === 'A') t.ok(allowed(status), `${role} is allowed (got ${status})`);
+        else t.equal(status, EXPECTED_STATUS[outcome], `${role} is ${outcome === 'F' ? 'forbidden' : 'answered not found'}`);
+      }
+    });
+  }
+});
