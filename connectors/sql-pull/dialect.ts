@@ -16,7 +16,8 @@ export interface SqlSource {
 
 export interface Dialect {
   quote(identifier: string): string;
-  placeholder(index: number): string;
+  /** The condition "after (last cursor, last key)" in a form the database can answer from an index range. */
+  after(cursor: string, key: string): { condition: string; values: (position: SqlPosition) => unknown[] };
 }
 
 /**
@@ -31,9 +32,6 @@ export function batchQuery(config: SqlPullConfig, dialect: Dialect, after: SqlPo
   const key = dialect.quote(config.keyColumn);
   const order = `ORDER BY ${cursor}, ${key} LIMIT ${Math.trunc(limit)}`;
   if (after === undefined) return { text: `SELECT * FROM ${source} ${order}`, values: [] };
-  const [c1, c2, k] = [dialect.placeholder(1), dialect.placeholder(2), dialect.placeholder(3)];
-  return {
-    text: `SELECT * FROM ${source} WHERE ${cursor} > ${c1} OR (${cursor} = ${c2} AND ${key} > ${k}) ${order}`,
-    values: [after.cursor, after.cursor, after.key],
-  };
+  const { condition, values } = dialect.after(cursor, key);
+  return { text: `SELECT * FROM ${source} WHERE ${condition} ${order}`, values: values(after) };
 }

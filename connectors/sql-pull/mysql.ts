@@ -4,7 +4,8 @@ import { batchQuery, type Dialect, type SqlSource } from './dialect.ts';
 
 const MYSQL: Dialect = {
   quote: (identifier) => `\`${identifier.replace(/`/g, '``')}\``,
-  placeholder: () => '?',
+  // The leading `cursor >= ?` starts an index range scan; MySQL and MariaDB do not range-scan row comparisons.
+  after: (cursor, key) => ({ condition: `${cursor} >= ? AND (${cursor} > ? OR ${key} > ?)`, values: (position) => [position.cursor, position.cursor, position.key] }),
 };
 
 export async function openMysql(config: SqlPullConfig, address: string): Promise<SqlSource> {

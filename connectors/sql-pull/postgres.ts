@@ -4,7 +4,8 @@ import { batchQuery, type Dialect, type SqlSource } from './dialect.ts';
 
 const POSTGRES: Dialect = {
   quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
-  placeholder: (index) => `$${index}`,
+  // A row comparison is one index range scan in PostgreSQL, however many rows share a cursor value.
+  after: (cursor, key) => ({ condition: `(${cursor}, ${key}) > ($1, $2)`, values: (position) => [position.cursor, position.key] }),
 };
 
 // Dates and timestamps stay text: a JS Date drops microseconds, and a cursor must round-trip exactly.
