@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Connector, ConnectorStore } from './connector-store.ts';
 import type { Leases } from './leases.ts';
 import type { ConnectorRuntime } from './runtime.ts';
+import { createHeartbeat } from './heartbeat.ts';
 
 export interface SchedulerOptions {
   store: ConnectorStore;
@@ -33,9 +34,7 @@ export function createScheduler(options: SchedulerOptions) {
   const { store, leases, runtime, log } = options;
   const scheduled = new Map<string, Scheduled>();
   const running = new Map<string, Running>();
-  let heartbeat: NodeJS.Timeout | undefined;
   let stopping = false;
-  let syncing: Promise<void> | undefined;
 
   function start(connector: Connector, trigger: string): void {
     if (stopping || running.has(connector.id)) return;
@@ -94,30 +93,18 @@ export function createScheduler(options: SchedulerOptions) {
     for (const id of scheduled.keys()) if (!seen.has(id)) unschedule(id);
   }
 
-  function syncSoon(): Promise<void> {
-    syncing ??= sync()
-      .catch((err: unknown) => log.warn({ err }, 'scheduler sync failed; retrying at the next heartbeat'))
-      .finally(() => {
-        syncing = undefined;
-      });
-    return syncing;
-  }
+  const heartbeat = createHeartbeat(sync, options.heartbeatMs, log, 'scheduler');
 
   return {
-    async start(): Promise<void> {
-      await syncSoon();
-      heartbeat = setInterval(() => void syncSoon(), options.heartbeatMs);
-      heartbeat.unref();
-    },
+    start: () => heartbeat.start(),
     /** Picks up a change made through this instance now rather than at the next heartbeat. */
-    refresh: syncSoon,
+    refresh: () => heartbeat.refresh(),
     isRunning: (connectorId: string) => running.has(connectorId),
     async stop(): Promise<void> {
       stopping = true;
-      clearInterval(heartbeat);
+      await heartbeat.stop();
       for (const id of [...scheduled.keys()]) unschedule(id);
       await Promise.allSettled([...running.values()].map((run) => run.done));
-      await syncing;
       await leases.releaseAll().catch((err: unknown) => log.warn({ err }, 'could not release connector leases'));
     },
   };

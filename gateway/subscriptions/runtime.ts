@@ -3,6 +3,7 @@ import type { Leases } from '../pipeline/leases.ts';
 import type { Worker } from './group-consumer.ts';
 import type { DeliveryMode } from './model.ts';
 import type { SubscriptionStore } from './store.ts';
+import { createHeartbeat } from '../pipeline/heartbeat.ts';
 
 export interface DeliveryRuntimeOptions {
   store: Pick<SubscriptionStore, 'listDeliverable'>;
@@ -31,9 +32,7 @@ interface Running {
 export function createDeliveryRuntime(options: DeliveryRuntimeOptions) {
   const { store, leases, log } = options;
   const running = new Map<string, Running>();
-  let heartbeat: NodeJS.Timeout | undefined;
   let stopping = false;
-  let syncing: Promise<void> | undefined;
 
   async function stopWorker(id: string): Promise<void> {
     const entry = running.get(id);
@@ -85,32 +84,16 @@ export function createDeliveryRuntime(options: DeliveryRuntimeOptions) {
     }
   }
 
-  function syncSoon(): Promise<void> {
-    syncing ??= sync()
-      .catch((err: unknown) => log.warn({ err }, 'subscription runtime sync failed; retrying at the next heartbeat'))
-      .finally(() => {
-        syncing = undefined;
-      });
-    return syncing;
-  }
+  const heartbeat = createHeartbeat(sync, options.heartbeatMs, log, 'subscription runtime');
 
   return {
-    async start(): Promise<void> {
-      await syncSoon();
-      heartbeat = setInterval(() => void syncSoon(), options.heartbeatMs);
-      heartbeat.unref();
-    },
+    start: () => heartbeat.start(),
     /** Picks up a change made through this instance now rather than at the next heartbeat. */
-    async refresh(): Promise<void> {
-      // A sync already running may have read the state before the change; run one more after it.
-      if (syncing) await syncing;
-      await syncSoon();
-    },
+    refresh: () => heartbeat.refresh(),
     isDelivering: (subscriptionId: string) => running.has(subscriptionId),
     async stop(): Promise<void> {
       stopping = true;
-      clearInterval(heartbeat);
-      await syncing;
+      await heartbeat.stop();
       await Promise.allSettled([...running.keys()].map((id) => stopWorker(id)));
       await leases.releaseAll().catch((err: unknown) => log.warn({ err }, 'could not release subscription leases'));
     },
