@@ -16,6 +16,8 @@ export interface LocalKafkaOptions {
   dir?: string;
   heap?: string;
   readyTimeoutMs?: number;
+  /** Reuse a broker that answers on the port though this folder did not start it (default true). */
+  reuseForeign?: boolean;
 }
 
 export interface LocalKafka {
@@ -122,6 +124,7 @@ export async function ensureLocalKafka(options: LocalKafkaOptions = {}): Promise
     return { brokers: paths.brokers, pid: running, logFile: paths.logFile, started: false };
   }
   if (running === undefined && (await brokerAnswers(paths.brokers, 1000))) {
+    if (options.reuseForeign === false) throw new Error(`Port ${paths.port} already has a Kafka broker that ${paths.dir} did not start.`);
     // Another checkout's broker, or one the user runs: reuse it rather than fight over the port.
     return { brokers: paths.brokers, pid: undefined, logFile: paths.logFile, started: false };
   }

@@ -13,7 +13,8 @@ interface TestContext {
  */
 export async function startDedicatedKafka(t: TestContext, port: number): Promise<{ kafka: LocalKafka; options: LocalKafkaOptions }> {
   const dir = mkdtempSync(join(tmpdir(), 'dx-kafka-'));
-  const options: LocalKafkaOptions = { port, dir, heap: '256m' };
+  // Never someone else's broker: the test stops and kills it, and must know it really did.
+  const options: LocalKafkaOptions = { port, dir, heap: '256m', reuseForeign: false };
   t.teardown(async () => {
     await stopLocalKafka({ ...options, signal: 'SIGKILL' });
     rmSync(dir, { recursive: true, force: true });
