@@ -13,6 +13,8 @@ export async function migrate(client: pg.ClientBase, log: Logger): Promise<strin
     direction: 'up',
     migrationsTable: 'dx_migrations',
     checkOrder: true,
+    // Instances starting together queue on the lock instead of failing.
+    advisoryLockMode: 'wait',
     logger: { debug: () => undefined, info: (message: string) => log.debug(message), warn: (message: string) => log.warn(message), error: (message: string) => log.error(message) },
   });
   return applied.map((migration) => migration.name);

@@ -4,7 +4,7 @@ import { parseBearer } from '../auth/api-key.ts';
 import { isKnownAction, mayActOn, mayCallRoute, type Action, type OwnedObject } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import { createPrincipalStore, type PrincipalStore } from '../auth/principal-store.ts';
-import { dxError } from '../errors.ts';
+import { dxError, type ErrorCode } from '../errors.ts';
 
 export const PROTECTED_PREFIX = '/api/v1/';
 
@@ -16,8 +16,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; set on every /api/v1 route before validation and handlers run. */
     principal: Principal | null;
-    /** Object-level check: throws 404 when the caller may not act on `object` (so its existence does not leak). */
-    authorize(object: OwnedObject): void;
+    /**
+     * Object-level check: throws `notFound` (404) when the caller may not act on `object`, the same answer as for an
+     * object that does not exist, so its existence does not leak.
+     */
+    authorize(object: OwnedObject, notFound?: ErrorCode): void;
   }
   interface FastifyInstance {
     principals: PrincipalStore;
@@ -37,9 +40,9 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
   const store = createPrincipalStore(app.db);
   app.decorate('principals', store);
   app.decorateRequest('principal', null);
-  app.decorateRequest('authorize', function authorize(this: FastifyRequest, object: OwnedObject) {
+  app.decorateRequest('authorize', function authorize(this: FastifyRequest, object: OwnedObject, notFound: ErrorCode = 'DX_ERR_NOT_FOUND') {
     const action = this.routeOptions.config.action;
-    if (!isKnownAction(action) || !mayActOn(currentPrincipal(this), action, object)) throw dxError('DX_ERR_NOT_FOUND');
+    if (!isKnownAction(action) || !mayActOn(currentPrincipal(this), action, object)) throw dxError(notFound);
   });
 
   app.addHook('onRoute', (route) => {

@@ -67,6 +67,9 @@ t.test('a department sees and changes only its own connectors; the data office s
   t.equal(change.statusCode, 404);
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(b.key), payload: { ...payload, departmentCode: 'GAJ' } })).statusCode, 403, 'no registering for another department');
   t.equal((await app.inject({ url: `/api/v1/connectors/${connector.id}`, headers: bearer(adminKey) })).statusCode, 200);
+  const foreign = await app.inject({ url: `/api/v1/connectors/${connector.id}`, headers: bearer(b.key) });
+  const missing = await app.inject({ url: '/api/v1/connectors/00000000-0000-4000-8000-000000000000', headers: bearer(b.key) });
+  t.same(foreign.json(), missing.json(), "another department's connector looks exactly like one that does not exist");
 });
 
 t.test('offsets can be reset only while the connector is paused', async (t) => {

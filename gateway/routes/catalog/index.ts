@@ -54,12 +54,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.decorateRequest('catalogResource', async function (this: FastifyRequest, id: string): Promise<Resource> {
     const resource = await repository.get(id);
     if (!resource) throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
-    try {
-      this.authorize({ departmentCode: resource.providerCode });
-    } catch {
-      // The same answer as a resource that does not exist, so its existence does not leak.
-      throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
-    }
+    this.authorize({ departmentCode: resource.providerCode }, 'DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
     return resource;
   });
 

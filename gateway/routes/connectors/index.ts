@@ -23,7 +23,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.decorateRequest('ownedConnector', async function (this: FastifyRequest, id: string): Promise<Connector> {
     const connector = await store.get(id);
     if (!connector) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
-    this.authorize({ departmentCode: connector.departmentCode });
+    this.authorize({ departmentCode: connector.departmentCode }, 'DX_ERR_CONNECTOR_NOT_FOUND');
     return connector;
   });
 

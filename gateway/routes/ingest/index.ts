@@ -52,7 +52,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const connector = await store.get(request.params.id);
     if (!connector) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
-    request.authorize({ departmentCode: connector.departmentCode });
+    request.authorize({ departmentCode: connector.departmentCode }, 'DX_ERR_CONNECTOR_NOT_FOUND');
     if (connector.kind !== 'push') throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'This connector pulls from its source; records cannot be pushed to it' });
     if (connector.state !== 'active') throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'The connector is paused' });
     const max = Number((connector.config.maxRecordsPerRequest as number | undefined) ?? 5000);

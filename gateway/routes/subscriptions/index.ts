@@ -33,11 +33,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.decorateRequest('ownedSubscription', async function (this: FastifyRequest, id: string): Promise<Subscription> {
     const subscription = await store.get(id);
     if (!subscription) throw dxError('DX_ERR_SUBSCRIPTION_NOT_FOUND');
-    try {
-      this.authorize({ principalId: subscription.integratorId, departmentCode: subscription.providerCode });
-    } catch {
-      throw dxError('DX_ERR_SUBSCRIPTION_NOT_FOUND');
-    }
+    this.authorize({ principalId: subscription.integratorId, departmentCode: subscription.providerCode }, 'DX_ERR_SUBSCRIPTION_NOT_FOUND');
     return subscription;
   });
 
