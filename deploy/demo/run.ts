@@ -42,7 +42,7 @@ dropCompaniesCsv(dropFolder, fixtures, 200);
 
 const departments = await ensureDepartments(api, dataDir);
 const connectors = await ensureDemoConnectors(api, departments, { ...(residentsAvailable ? { sourceUrl } : {}), dropFolder });
-const push = (records: Record<string, unknown>[]) => api('POST', `/api/v1/ingest/${connectors.licences!.id}`, records, departments.ZWFWJ!.key);
+const push = (records: Record<string, unknown>[]) => api('POST', `/api/v1/ingest/${connectors.licences!.id}`, records, departments.SJJ!.key);
 await push(licenceBatch(fixtures, 100));
 
 // Keep the sources moving so the catalogue shows fresh records and a live throughput chart.

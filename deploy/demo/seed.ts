@@ -29,8 +29,8 @@ export function createApi(url: string, adminKey: string): Api {
 
 const DEPARTMENTS = [
   { code: 'GAJ', name: '市公安局' },
-  { code: 'SCJGJ', name: '市市场监督管理局' },
-  { code: 'ZWFWJ', name: '市政务服务管理局' },
+  { code: 'SCJ', name: '市市场监督管理局' },
+  { code: 'SJJ', name: '市数据局' },
 ];
 
 /** The demo departments with a key each; keys are kept in the data folder so a restart reuses them. */
@@ -67,7 +67,7 @@ export async function ensureDemoConnectors(api: Api, departments: Record<string,
       mapping: HOUSEHOLD_REGISTER_MAPPING,
     });
   }
-  connectors.companies = await ensureConnector(api, departments.SCJGJ!.key, {
+  connectors.companies = await ensureConnector(api, departments.SCJ!.key, {
     name: '企业登记导出（演示）',
     type: 'file-drop',
     schema: 'legal-person.organisation',
@@ -85,7 +85,7 @@ export async function ensureDemoConnectors(api: Api, departments: Record<string,
     },
   });
   const licenceFields = Object.keys(getCanonicalSchema('licence.licence').jsonSchema.properties);
-  connectors.licences = await ensureConnector(api, departments.ZWFWJ!.key, {
+  connectors.licences = await ensureConnector(api, departments.SJJ!.key, {
     name: '电子证照推送（演示）',
     type: 'http-push',
     schema: 'licence.licence',
