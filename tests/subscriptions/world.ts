@@ -209,3 +209,19 @@ export function expectedRecord(person: PersonRecord, subscriptionId: string, fie
     }),
   );
 }
+
+/**
+ * What a subscription should deliver for `people`: each masked key with its masked record. Two people may share a
+ * masked ID number (region and check character), so deliveries are matched on key and record together.
+ */
+export function expectedDeliveries(people: PersonRecord[], subscriptionId: string, fields: readonly string[]): { key: string; record: Record<string, unknown> }[] {
+  return people.map((person) => ({ key: `${person.id_number.slice(0, 6)}${'*'.repeat(11)}${person.id_number.slice(17)}`, record: expectedRecord(person, subscriptionId, fields) }));
+}
+
+/** Removes and reports the expected delivery this one matches, if any. */
+export function takeDelivery(expected: { key: string; record: Record<string, unknown> }[], key: string, record: Record<string, unknown>): boolean {
+  const canonical = (value: object) => JSON.stringify(Object.entries(value).sort());
+  const index = expected.findIndex((candidate) => candidate.key === key && canonical(candidate.record) === canonical(record));
+  if (index >= 0) expected.splice(index, 1);
+  return index >= 0;
+}
