@@ -106,7 +106,8 @@ export async function brokerAnswers(brokers: string[], timeoutMs = 3000): Promis
 async function formatStorage(configFile: string, dataDir: string): Promise<void> {
   if (existsSync(join(dataDir, 'meta.properties'))) return;
   const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
-  await run('java', ['-cp', `${KAFKA_LIB}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile]);
+  // One argument, so an id that starts with "-" is not read as an option.
+  await run('java', ['-cp', `${KAFKA_LIB}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', configFile]);
 }
 
 function logTail(logFile: string): string {

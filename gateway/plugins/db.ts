@@ -25,6 +25,8 @@ declare module 'fastify' {
 
 export function createDb(options: DbOptions): Db {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
   return {
     pool,
     query: (text, values) => pool.query(text, values),
@@ -51,7 +53,6 @@ export function createDb(options: DbOptions): Db {
 /** Decorates `db` (a `pg` pool) after applying migrations; closes the pool when the app closes. */
 async function dbPlugin(app: FastifyInstance, options: DbOptions): Promise<void> {
   const db = createDb(options);
-  // An idle client losing its server must not crash the process; the next query reports it.
   db.pool.on('error', (err) => app.log.warn({ err }, 'idle database connection failed'));
   try {
     const client = await db.pool.connect();
