@@ -20,6 +20,7 @@ import { startBenchGateway } from './gateway-process.ts';
 // due, so a slow answer cannot hold back the next request), then by autocannon as fast as it can.
 // (autocannon's own fixed rate is not used: each connection sends flat out until its quota for the second is used,
 // then waits, which is bursts rather than a rate.)
+// Each open loop follows WARMUP_SECONDS of the same kind of load, not counted.
 // Run: npx tsx bench/catalog-search.ts [--resources 10000] [--rate 1000] [--seconds 20] [--connections 20] [--keep | --database <url>]
 
 const { values } = parseArgs({
@@ -37,6 +38,8 @@ const RESOURCES = Number(values.resources);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+/** Open-loop seconds sent before each measured open loop and not counted: a steady state is what is measured. */
+const WARMUP_SECONDS = 5;
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 
 const DEPARTMENTS = [
@@ -186,13 +189,16 @@ function searchPaths(): string[] {
   return QUERIES.map(toPath);
 }
 
-/** `count` different searches (words, filters, sorts and pages drawn at random), so that no answer comes from the cache. */
-function distinctPaths(count: number): string[] {
+/**
+ * Two sets of different searches (words, filters, sorts and pages drawn at random; none in both), so that no
+ * answer comes from the cache: the first to warm up with, the second to measure.
+ */
+function distinctPaths(warmup: number, count: number): [string[], string[]] {
   const next = random(7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const words = [...SUBJECTS, ...SUFFIXES.map((suffix) => suffix.replace(/信息$/, '')), ...ITEMS, ...DISTRICTS.filter(Boolean)];
   const paths = new Set<string>();
-  while (paths.size < count) {
+  while (paths.size < warmup + count) {
     const parts = [`q=${pick(words)}${next() < 0.3 ? ` ${pick(words)}` : ''}`];
     if (next() < 0.3) parts.push(`kind=${pick(['base', 'theme', 'department'])}`);
     if (next() < 0.2) parts.push(`provider=${pick(DEPARTMENTS)[0]}`);
@@ -200,7 +206,8 @@ function distinctPaths(count: number): string[] {
     parts.push(`offset=${Math.floor(next() * 10) * 20}`);
     paths.add(toPath(parts.join('&')));
   }
-  return [...paths];
+  const all = [...paths];
+  return [all.slice(0, warmup), all.slice(warmup)];
 }
 
 interface LoadResult {
@@ -316,6 +323,8 @@ try {
     const body = (await probe.json()) as { total: number };
     log(`gateway ready in ${startSeconds.toFixed(1)} s; '登记' matches ${body.total} resources; warming up`);
     await closedLoop(gateway.url, adminKey, { connections: CONNECTIONS, seconds: 3 });
+    // The open-loop client warms up too (its connections, the gateway's code paths at this rate); not counted.
+    await openLoop(gateway.url, adminKey, { rate: RATE, seconds: WARMUP_SECONDS, paths: searchPaths() });
     log(`open loop: ${RATE} requests/s for ${SECONDS} s`);
     const timed = async (run: () => Promise<LoadResult>) => {
       const before = await serverTimings(gateway.url);
@@ -323,8 +332,9 @@ try {
       return { ...result, server: serverShare(before, await serverTimings(gateway.url)) };
     };
     const fixed = await timed(() => openLoop(gateway.url, adminKey, { rate: RATE, seconds: SECONDS, paths: searchPaths() }));
-    log(`open loop: ${RATE} requests/s for ${SECONDS} s, every search different`);
-    const paths = distinctPaths(RATE * SECONDS);
+    log(`open loop: ${RATE} requests/s for ${SECONDS} s, every search different (after ${WARMUP_SECONDS} s of others)`);
+    const [warmupPaths, paths] = distinctPaths(RATE * WARMUP_SECONDS, RATE * SECONDS);
+    await openLoop(gateway.url, adminKey, { rate: RATE, seconds: WARMUP_SECONDS, paths: warmupPaths });
     const distinct = await timed(() => openLoop(gateway.url, adminKey, { rate: RATE, seconds: SECONDS, paths }));
     log(`closed loop: autocannon, ${CONNECTIONS} connections, ${SECONDS} s`);
     const max = await closedLoop(gateway.url, adminKey, { connections: CONNECTIONS, seconds: SECONDS });

@@ -14,7 +14,8 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '500' },
     partitions: { type: 'string', default: '3' },
     'push-seconds': { type: 'string', default: '20' },
-    'push-connections': { type: 'string', default: '8' },
+    /** Push is measured once per connection count: latency grows with the requests queued (Little's law). */
+    'push-connections': { type: 'string', default: '4,8' },
   },
 });
 const rows = Number(values.rows);
@@ -45,9 +46,11 @@ if (only.has('pull')) {
   table.push(['2. end to end: sql-pull → topic', `${Math.round(result.recordsPerSecond).toLocaleString('en')} records/s (${ratio} of ceiling)`, `${result.records.toLocaleString('en')} published, ${result.rejected} rejected in ${result.seconds.toFixed(1)} s; peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB; event-loop lag max ${result.eventLoopLagMaxMs.toFixed(0)} ms`]);
 }
 if (only.has('push')) {
-  log('push: autocannon, batched POSTs of 1,000 records');
-  const result = await measurePush(brokers, { batchSize: 1000, connections: Number(values['push-connections']), seconds: Number(values['push-seconds']), partitions });
-  table.push(['3. push: POST of 1,000 records', `${Math.round(result.recordsPerSecond).toLocaleString('en')} records/s`, `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests, ${result.errors} errors, ${values['push-connections']} connections`]);
+  for (const connections of values['push-connections'].split(',').map(Number)) {
+    log(`push: autocannon, batched POSTs of 1,000 records, ${connections} connections`);
+    const result = await measurePush(brokers, { batchSize: 1000, connections, seconds: Number(values['push-seconds']), partitions });
+    table.push([`3. push: POST of 1,000 records, ${connections} connections`, `${Math.round(result.recordsPerSecond).toLocaleString('en')} records/s`, `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests, ${result.errors} errors`]);
+  }
 }
 if (only.has('memory')) {
   log(`memory: generating ${memoryRows} residents`);

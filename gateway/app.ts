@@ -66,7 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       topicDefaults: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
     });
-    await app.register(authPlugin);
+    await app.register(authPlugin, { cacheMs: config.DX_AUTH_CACHE_MS });
     await app.register(rateLimitPlugin, { perMinute: config.DX_RATE_LIMIT_PER_MINUTE, ingestPerMinute: config.DX_INGEST_RATE_LIMIT_PER_MINUTE });
     await app.register(auditPlugin);
     await app.register(schemaRegistryPlugin);
@@ -76,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       dropRoot: config.DX_FILE_DROP_ROOT,
       heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
       leaseTtlMs: config.DX_LEASE_TTL_MS,
+      prepareWorkers: config.DX_PIPELINE_WORKERS,
       ...(options.hostResolver ? { resolver: options.hostResolver } : {}),
     });
 

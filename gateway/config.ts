@@ -37,6 +37,8 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_FILE_DROP_ROOT: Type.String({ minLength: 1, default: '.data/drop', description: 'Folder under which file-drop connectors may watch folders; a connector outside it is refused.' }),
   DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector and subscription leases and picks up their changes.' }),
   DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector or subscription lease outlives its instance's last renewal before another instance may take it." }),
+  DX_PIPELINE_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1, description: 'Worker threads that map, validate and encode records before they are published (0: on the main event loop).' }),
+  DX_AUTH_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: 'How long an instance may reuse a successful API key lookup; a key revoked or a principal disabled through another instance is refused here within this time (0: look up every request).' }),
   DX_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per minute and gateway instance one principal (or, unauthenticated, one address) may make; more get 429.' }),
   DX_INGEST_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30_000, description: 'Push requests per minute and instance one principal may send to /api/v1/ingest, counted apart from other requests.' }),
   DX_SUBSCRIPTION_SECRET: Type.Optional(

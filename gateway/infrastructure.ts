@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { ensureLocalKafka } from '../deploy/kafka/local-kafka.ts';
 import type { Config } from './config.ts';
-import { startEmbeddedPostgres } from './db/embedded.ts';
 import type { DbOptions } from './plugins/db.ts';
 
 export interface Infrastructure {
@@ -26,6 +25,8 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
   if (config.DATABASE_URL) {
     return { database: { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }, kafkaBrokers, stop: async () => undefined };
   }
+  // Loaded only when used: PGlite alone is about 40 MB of resident memory.
+  const { startEmbeddedPostgres } = await import('./db/embedded.ts');
   const embedded = await startEmbeddedPostgres(config.DATA_DIR);
   log.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL unset; using the embedded PostgreSQL (PGlite)');
   return { database: { url: embedded.url, poolSize: 1 }, kafkaBrokers, stop: () => embedded.stop() };

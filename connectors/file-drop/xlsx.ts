@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { BrokenFileError, fieldNames, isAbortError, isSystemError, toRecord } from './rows.ts';
 
 type CellJson = string | number | boolean;
@@ -64,6 +63,8 @@ export function cellJson(value: unknown, numFmt: string | undefined, date1904: b
  * worksheets are drained, not read, so exceljs removes the temporary files it spools them to.
  */
 export async function* readXlsx(path: string, sheet: string | undefined, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+  // Loaded only when an xlsx file is read: exceljs is about 20 MB of resident memory.
+  const { default: ExcelJS } = await import('exceljs');
   // exceljs pipes its input into a zip parser that waits forever if the input fails; a failed or aborted input
   // ends the bytes instead, so the zip parser reaches an end, and the input's own error is what is reported.
   const input = createReadStream(path, { signal });

@@ -1,4 +1,4 @@
-import mysql from 'mysql2/promise';
+import type { SslOptions } from 'mysql2/promise';
 import type { SqlPullConfig } from './config.ts';
 import { batchQuery, type Dialect, type SqlSource } from './dialect.ts';
 
@@ -9,13 +9,15 @@ const MYSQL: Dialect = {
 };
 
 export async function openMysql(config: SqlPullConfig, address: string): Promise<SqlSource> {
+  // Loaded only when a connector reads MySQL or MariaDB (about 12 MB of resident memory).
+  const { default: mysql } = await import('mysql2/promise');
   const connection = await mysql.createConnection({
     host: address,
     port: config.port ?? 3306,
     database: config.database,
     user: config.user,
     password: config.password ?? '',
-    ...(config.ssl ? { ssl: { servername: config.host } as mysql.SslOptions } : {}),
+    ...(config.ssl ? { ssl: { servername: config.host } as SslOptions } : {}),
     connectTimeout: config.connectTimeoutMs ?? 10_000,
     // Text, not Date: a cursor must round-trip exactly, and no time zone is applied on the way.
     dateStrings: true,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Db } from '../plugins/db.ts';
 import { generateApiKey, hashApiKey, shownPrefix } from './api-key.ts';
+import { createAuthenticationCache } from './authentication-cache.ts';
 import type { Principal, PrincipalKind } from './principal.ts';
 
 export interface ApiKeyRecord {
@@ -30,7 +31,10 @@ const PRINCIPAL_COLUMNS = principalColumns();
 const KEY_COLUMNS = `id, principal_id AS "principalId", prefix, label, to_json(created_at)#>>'{}' AS "createdAt",
   to_json(expires_at)#>>'{}' AS "expiresAt", to_json(revoked_at)#>>'{}' AS "revokedAt"`;
 
-export function createPrincipalStore(db: Db) {
+/** `authCacheMs`: how long a successful key lookup may be reused (see authentication-cache.ts); 0, never. */
+export function createPrincipalStore(db: Db, options: { authCacheMs?: number } = {}) {
+  const recent = createAuthenticationCache({ ttlMs: options.authCacheMs ?? 0 });
+
   async function insertPrincipal(client: Queryable, input: NewPrincipal, createdBy: string | null): Promise<Principal> {
     const { rows } = await client.query<Principal>(
       `INSERT INTO principals (kind, name, department_code, description, created_by) VALUES ($1, $2, $3, $4, $5)
@@ -76,6 +80,7 @@ export function createPrincipalStore(db: Db) {
         `UPDATE principals SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1 RETURNING ${PRINCIPAL_COLUMNS}`,
         [id, disabled],
       );
+      recent.clear();
       return rows[0];
     },
 
@@ -95,18 +100,25 @@ export function createPrincipalStore(db: Db) {
         `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND principal_id = $2 RETURNING ${KEY_COLUMNS}`,
         [keyId, principalId],
       );
+      recent.clear();
       return rows[0];
     },
 
     /** The active principal holding this key: the key not revoked nor expired, the principal not disabled. */
     async authenticate(key: string): Promise<Principal | undefined> {
-      const { rows } = await db.query<Principal>(
-        `SELECT ${principalColumns('p')}
+      const keyHash = hashApiKey(key);
+      const cached = recent.get(keyHash);
+      if (cached !== undefined) return cached;
+      const { rows } = await db.query<Principal & { keyExpiresAt: string | null }>(
+        `SELECT ${principalColumns('p')}, to_json(k.expires_at)#>>'{}' AS "keyExpiresAt"
            FROM api_keys k JOIN principals p ON p.id = k.principal_id
           WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND p.disabled_at IS NULL`,
-        [hashApiKey(key)],
+        [keyHash],
       );
-      return rows[0];
+      if (rows[0] === undefined) return undefined;
+      const { keyExpiresAt, ...principal } = rows[0];
+      recent.set(keyHash, principal, keyExpiresAt);
+      return principal;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { Message, TopicMessages } from 'kafkajs';
 import type { CanonicalSchema } from '../../schemas/canonical.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
 import { encodeWire } from '../../schemas/wire.ts';
@@ -10,10 +10,8 @@ import { messageId } from './message-id.ts';
 export interface PublishTarget {
   connectorId: string;
   schema: CanonicalSchema;
-  /** Registry id of the schema, written into every message (Confluent wire format). */
+  /** Registry id of the schema, written into every message (Confluent wire format): it names schema and version. */
   schemaId: number;
-  /** `<schema name>.v<version>`, sent in the dx-schema header. */
-  schemaLabel: string;
   topic: string;
   deadLetterTopic: string;
   map(source: Record<string, unknown>): MappingResult;
@@ -26,11 +24,14 @@ export interface PublishedBatch extends BatchCommit {
   outcomes: RecordOutcome[];
 }
 
-function headers(target: PublishTarget, record: SourceRecord): Message['headers'] {
+/**
+ * Provenance, kept short: kafkajs spends about 2 µs per header per record, and more for long values, which at
+ * 50,000 records/s is a tenth of a core. `dx-source` is the JSON array `[connector id, source partition, offset]`.
+ */
+function headers(target: PublishTarget, record: SourceRecord): Record<string, string> {
   return {
     'dx-message-id': messageId(target.connectorId, record.partition, record.offset),
-    'dx-source': JSON.stringify({ connector: target.connectorId, partition: record.partition, offset: record.offset }),
-    'dx-schema': target.schemaLabel,
+    'dx-source': JSON.stringify([target.connectorId, record.partition, record.offset]),
   };
 }
 
@@ -126,13 +127,3 @@ export async function sendPrepared(sender: BatchSender, topicMessages: readonly 
   for (const chunk of chunkByBytes(topicMessages)) await sender.sendBatch({ acks: -1, topicMessages: chunk });
 }
 
-/**
- * Sends a batch: valid records to the resource topic, bad ones with their reasons to its dead-letter topic
- * (acks=all). Resolves only once the broker acknowledged all of them; the caller commits offsets after that,
- * never before.
- */
-export async function publishBatch(producer: Producer, target: PublishTarget, records: readonly SourceRecord[]): Promise<PublishedBatch> {
-  const { topicMessages, ...published } = prepareBatch(target, records);
-  await sendPrepared(producer, topicMessages);
-  return published;
-}

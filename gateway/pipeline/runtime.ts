@@ -8,7 +8,9 @@ import type { HostGuard } from '../security/host-guard.ts';
 import type { Connector, ConnectorStore, RunRecord } from './connector-store.ts';
 import { createMapper } from './mapping/apply.ts';
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIG, offsetMessages, readCommittedOffsets, syncMessage } from './offsets-topic.ts';
-import { prepareBatch, publishBatch, sendPrepared, type PublishedBatch, type PublishTarget } from './publisher.ts';
+import type { PreparePool } from './prepare-pool.ts';
+import type { TargetSpec } from './prepare-target.ts';
+import { sendPrepared, type BatchSender, type PublishedBatch } from './publisher.ts';
 import { withRetries, type BackoffOptions } from './retry.ts';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -23,7 +25,10 @@ export interface RuntimeDependencies {
   ensureTopic(topic: string, spec?: { partitions?: number; config?: Record<string, string> }): Promise<void>;
   /** The registry id of a canonical schema (registering it when needed). */
   schemaIdFor(schemaName: string): Promise<number>;
+  /** Validates the records of connector tests (`test`), which publish nothing. */
   validator: RecordValidator;
+  /** Maps, validates and encodes batches to publish (in worker threads). */
+  prepare: PreparePool;
   hostGuard: HostGuard;
   log: Logger;
   instanceId: string;
@@ -47,25 +52,42 @@ function errorText(error: unknown): string {
  * may be published twice after a crash, with the same `dx-message-id`.
  */
 export function createConnectorRuntime(deps: RuntimeDependencies) {
-  const targets = new Map<string, { version: string; target: PublishTarget }>();
+  const targets = new Map<string, TargetSpec>();
 
-  async function targetFor(connector: Connector): Promise<PublishTarget> {
+  /** What the connector's batches are prepared for, its topics created and its schema registered first. */
+  async function targetFor(connector: Connector): Promise<TargetSpec> {
     const cached = targets.get(connector.id);
-    if (cached?.version === connector.updatedAt) return cached.target;
-    const schema = getCanonicalSchema(connector.schemaName as never);
+    if (cached?.version === connector.updatedAt) return cached;
     await Promise.all([deps.ensureTopic(connector.topic), deps.ensureTopic(connector.deadLetterTopic)]);
-    const target: PublishTarget = {
+    const spec: TargetSpec = {
       connectorId: connector.id,
-      schema,
+      version: connector.updatedAt,
+      schemaName: connector.schemaName,
       schemaId: await deps.schemaIdFor(connector.schemaName),
-      schemaLabel: `${schema.name}.v${schema.version}`,
       topic: connector.topic,
       deadLetterTopic: connector.deadLetterTopic,
-      map: createMapper(connector.mapping, schema),
-      validator: deps.validator,
+      mapping: connector.mapping,
     };
-    targets.set(connector.id, { version: connector.updatedAt, target });
-    return target;
+    targets.set(connector.id, spec);
+    return spec;
+  }
+
+  /**
+   * Prepares a batch and, once every earlier batch of the same caller was sent, sends it (`after` orders them,
+   * since batches may come back from the workers in any order). `started` settles once its first request is out.
+   */
+  function publish(sender: BatchSender, spec: TargetSpec, records: readonly SourceRecord[], after: Promise<unknown> = Promise.resolve()) {
+    const prepared = deps.prepare.prepare(spec, records);
+    const started = after.then(() => prepared).then(({ topicMessages, ...published }) => {
+      const acknowledged = sendPrepared(sender, topicMessages);
+      acknowledged.catch(() => undefined);
+      return { published, acknowledged };
+    });
+    const done: Promise<PublishedBatch> = started.then(async ({ published, acknowledged }) => {
+      await acknowledged;
+      return published;
+    });
+    return { started: started.then(() => undefined), done };
   }
 
   function pullDefinition(connector: Connector): PullConnectorDefinition<any> {
@@ -101,11 +123,13 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
     const task = pullDefinition(connector).create(connector.config, contextFor(connector, offsets, signal));
     const window: Promise<void>[] = [];
     let committed: Promise<void> = Promise.resolve();
+    let issued: Promise<unknown> = Promise.resolve();
     try {
       for await (const records of task.read()) {
         if (signal.aborted) break;
         if (records.length === 0) continue;
-        const sending = publishBatch(deps.producer, target, records);
+        const { started, done: sending } = publish(deps.producer, target, records, issued);
+        issued = started.catch(() => undefined);
         sending.catch(() => undefined);
         committed = committed.then(() => sending).then((published) => deps.store.commitBatch(connector.id, runId, published));
         committed.catch(() => undefined);
@@ -154,7 +178,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
         for await (const records of task.read()) {
           if (signal.aborted) break;
           if (records.length === 0) continue;
-          const { topicMessages, ...published } = prepareBatch(target, records);
+          const { topicMessages, ...published } = await deps.prepare.prepare(target, records);
           const offsetTopic = { topic: OFFSETS_TOPIC, messages: offsetMessages(connector.id, published.offsets) };
           await inTransaction(producer, (transaction) => sendPrepared(transaction, [...topicMessages, offsetTopic]));
           await deps.store.commitBatch(connector.id, runId, published);
@@ -190,7 +214,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
 
     /** Publishes pushed records; resolves after the broker acknowledged them and the counts were committed. */
     async ingest(connector: Connector, records: readonly SourceRecord[]): Promise<PublishedBatch> {
-      const published = await publishBatch(deps.producer, await targetFor(connector), records);
+      const published = await publish(deps.producer, await targetFor(connector), records).done;
       await deps.store.commitBatch(connector.id, null, { ...published, offsets: new Map() });
       return published;
     },
@@ -198,7 +222,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
     /** Publishes quarantined records again through the current mapping; offsets do not move. */
     async replay(connector: Connector, rejected: { id: number; partition: string; offset: SourceRecord['offset']; source: Record<string, unknown> }[]): Promise<PublishedBatch> {
       const records = rejected.map((row) => ({ partition: row.partition, offset: row.offset, value: row.source }));
-      const published = await publishBatch(deps.producer, await targetFor(connector), records);
+      const published = await publish(deps.producer, await targetFor(connector), records).done;
       await deps.store.commitBatch(connector.id, null, { ...published, offsets: new Map() });
       await deps.store.markReplayed(rejected.map((row) => row.id));
       return published;

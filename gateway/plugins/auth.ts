@@ -36,8 +36,8 @@ function currentPrincipal(request: FastifyRequest): Principal {
  * Authenticates `Authorization: Bearer <key>` on every /api/v1 route, then applies the route's policy action.
  * Runs in onRequest, before the body is parsed, so an unauthenticated caller learns nothing from validation errors.
  */
-async function authPlugin(app: FastifyInstance): Promise<void> {
-  const store = createPrincipalStore(app.db);
+async function authPlugin(app: FastifyInstance, options: { cacheMs: number }): Promise<void> {
+  const store = createPrincipalStore(app.db, { authCacheMs: options.cacheMs });
   app.decorate('principals', store);
   app.decorateRequest('principal', null);
   app.decorateRequest('authorize', function authorize(this: FastifyRequest, object: OwnedObject, notFound: ErrorCode = 'DX_ERR_NOT_FOUND') {

@@ -8,6 +8,7 @@ import { getCanonicalSchema } from '../../schemas/canonical.ts';
 import { createValidator } from '../../schemas/validate.ts';
 import { createConnectorStore, type ConnectorStore } from '../pipeline/connector-store.ts';
 import { createLeases } from '../pipeline/leases.ts';
+import { createPreparePool } from '../pipeline/prepare-pool.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
 import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
 import { createHostGuard, type HostGuard } from '../security/host-guard.ts';
@@ -18,6 +19,8 @@ export interface PipelineOptions {
   dropRoot: string;
   heartbeatMs: number;
   leaseTtlMs: number;
+  /** Worker threads that map, validate and encode batches; 0: on the event loop. */
+  prepareWorkers: number;
   /** How host names are resolved for the allow-list; tests pass one answering what they need. Default: the system's. */
   resolver?: Parameters<typeof createHostGuard>[1];
 }
@@ -35,6 +38,8 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   const types = createConnectorRegistry(CONNECTOR_DEFINITIONS);
   const store = createConnectorStore(app.db);
   const hostGuard = createHostGuard(options.allowedHosts, options.resolver);
+  const validator = createValidator();
+  const prepare = createPreparePool({ size: options.prepareWorkers, validator, log });
   const runtime = createConnectorRuntime({
     store,
     types,
@@ -45,7 +50,8 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
       const schema = getCanonicalSchema(name as never);
       return (await app.schemaRegistry.register(schema.subject, schema.avroSchema)).id;
     },
-    validator: createValidator(),
+    validator,
+    prepare,
     hostGuard,
     log,
     instanceId,
@@ -53,7 +59,10 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   const scheduler = createScheduler({ store, leases: createLeases(app.db, instanceId, options.leaseTtlMs), runtime, log, heartbeatMs: options.heartbeatMs });
   app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, instanceId, dropRoot: options.dropRoot });
   app.addHook('onReady', () => scheduler.start());
-  app.addHook('onClose', () => scheduler.stop());
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await prepare.close();
+  });
 }
 
 export default fp(pipelinePlugin, { name: 'dx-pipeline', dependencies: ['dx-db', 'dx-kafka', 'dx-schema-registry'] });

@@ -8,9 +8,19 @@ export function isCalendarDate(year: number, month: number, day: number): boolea
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The last day asked for and its date: validation asks once per ID number, and the answer changes once a day. */
+let lastDay = NaN;
+let lastDate = '';
+
 /** Dates in Chinese registers are local calendar dates, so "today" is taken in UTC+8. */
 export function chinaToday(now: Date): string {
-  return new Date(now.getTime() + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 10);
+  const day = Math.floor((now.getTime() + CHINA_UTC_OFFSET_MS) / DAY_MS);
+  if (day !== lastDay) {
+    lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 export function toIsoDate(compact: string): string {

@@ -23,7 +23,6 @@ export function createIdNumberConsistencyKeyword(now: () => Date): FuncKeywordDe
     const id = data[rule.idField];
     if (typeof id !== 'string' || !checkIdNumber(id, { now: now(), strict: true }).valid) return true;
     const base = cxt?.instancePath ?? '';
-    const masked = maskIdNumber(id);
     const errors: Partial<ErrorObject>[] = [];
     const birthDate = rule.birthDateField === undefined ? undefined : data[rule.birthDateField];
     if (rule.birthDateField !== undefined && typeof birthDate === 'string' && birthDate !== idNumberBirthDate(id)) {
@@ -31,7 +30,7 @@ export function createIdNumberConsistencyKeyword(now: () => Date): FuncKeywordDe
         keyword: ID_NUMBER_CONSISTENCY_KEYWORD,
         instancePath: childPointer(base, rule.birthDateField),
         params: { field: rule.birthDateField, idField: rule.idField },
-        message: `${rule.birthDateField} does not match the birth date embedded in ${rule.idField} ${masked}`,
+        message: `${rule.birthDateField} does not match the birth date embedded in ${rule.idField} ${maskIdNumber(id)}`,
       });
     }
     const sex = rule.sexField === undefined ? undefined : data[rule.sexField];
@@ -45,7 +44,7 @@ export function createIdNumberConsistencyKeyword(now: () => Date): FuncKeywordDe
         keyword: ID_NUMBER_CONSISTENCY_KEYWORD,
         instancePath: childPointer(base, rule.sexField),
         params: { field: rule.sexField, idField: rule.idField },
-        message: `${rule.sexField} does not match the sex embedded in ${rule.idField} ${masked}`,
+        message: `${rule.sexField} does not match the sex embedded in ${rule.idField} ${maskIdNumber(id)}`,
       });
     }
     validate.errors = errors;

@@ -32,6 +32,7 @@ t.test('an issued key authenticates its principal', async (t) => {
 t.test('a revoked key gets 401 at once', async (t) => {
   const testApp = await buildTestApp(t);
   const department = await principalWithKey(testApp, DEPARTMENT);
+  t.equal((await testApp.app.inject({ url: '/api/v1/me', headers: bearer(department.key) })).statusCode, 200, 'used (and remembered) before the revocation');
   const revoked = await testApp.app.inject({ method: 'DELETE', url: `/api/v1/principals/${department.id}/keys/${department.keyId}`, headers: bearer(testApp.adminKey) });
   t.equal(revoked.statusCode, 200);
   t.type(revoked.json().revokedAt, 'string');
@@ -61,8 +62,26 @@ t.test('a key cannot be issued already expired', async (t) => {
 t.test("a disabled principal's keys get 401", async (t) => {
   const testApp = await buildTestApp(t);
   const integrator = await principalWithKey(testApp, { kind: 'integrator', name: '一网通办' });
+  t.equal((await testApp.app.inject({ url: '/api/v1/me', headers: bearer(integrator.key) })).statusCode, 200);
   await testApp.app.inject({ method: 'POST', url: `/api/v1/principals/${integrator.id}/disable`, headers: bearer(testApp.adminKey) });
   t.equal((await testApp.app.inject({ url: '/api/v1/me', headers: bearer(integrator.key) })).statusCode, 401);
+});
+
+t.test('a key revoked through another instance is refused here within DX_AUTH_CACHE_MS', async (t) => {
+  const here = await buildTestApp(t, { env: { DX_AUTH_CACHE_MS: '1500' } });
+  const there = await buildTestApp(t, { instanceOf: here });
+  const department = await principalWithKey(there, DEPARTMENT);
+  t.equal((await here.app.inject({ url: '/api/v1/me', headers: bearer(department.key) })).statusCode, 200);
+  const revokedAt = Date.now();
+  await there.app.inject({ method: 'DELETE', url: `/api/v1/principals/${department.id}/keys/${department.keyId}`, headers: bearer(there.adminKey) });
+  t.equal((await there.app.inject({ url: '/api/v1/me', headers: bearer(department.key) })).statusCode, 401, 'at once where it was revoked');
+  let status = 200;
+  while (status === 200 && Date.now() - revokedAt < 5000) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    status = (await here.app.inject({ url: '/api/v1/me', headers: bearer(department.key) })).statusCode;
+  }
+  t.equal(status, 401);
+  t.ok(Date.now() - revokedAt <= 1500 + 300, `refused ${Date.now() - revokedAt} ms after the revocation`);
 });
 
 t.test('department and integrator keys get 403 on office routes', async (t) => {

@@ -22,7 +22,7 @@ t.test('registering an /api/v1 route without an access rule fails at start-up', 
   await app.register(fp(async (instance) => {
     instance.decorate('db', {} as never);
   }, { name: 'dx-db' }));
-  await app.register(authPlugin);
+  await app.register(authPlugin, { cacheMs: 0 });
   t.throws(() => app.get('/api/v1/unguarded', async () => 'secret'), /has no access rule/);
   t.throws(() => app.get('/api/v1/misnamed', { config: { action: 'nope' as never } }, async () => 'secret'), /has no access rule/);
   t.doesNotThrow(() => app.get('/public/ping', async () => 'pong'));

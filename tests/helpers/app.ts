@@ -20,10 +20,16 @@ interface TestContext {
   teardown(fn: () => unknown): void;
 }
 
-/** Builds the gateway on a fresh database of the real PostgreSQL and the real test broker; closed when the test ends. */
-export async function buildTestApp(t: TestContext, options: { brokers?: string[]; env?: Record<string, string>; adminDatabaseUrl?: string } = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase(t, options.adminDatabaseUrl);
-  const adminKey = generateApiKey();
+/**
+ * Builds the gateway on a fresh database of the real PostgreSQL and the real test broker (or, with `instanceOf`, a
+ * second instance on that gateway's database); closed when the test ends.
+ */
+export async function buildTestApp(
+  t: TestContext,
+  options: { brokers?: string[]; env?: Record<string, string>; adminDatabaseUrl?: string; instanceOf?: TestApp } = {},
+): Promise<TestApp> {
+  const databaseUrl = options.instanceOf?.databaseUrl ?? (await createTestDatabase(t, options.adminDatabaseUrl));
+  const adminKey = options.instanceOf?.adminKey ?? generateApiKey();
   const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, LOG_LEVEL: 'info', ...options.env });
   const logs: string[] = [];
   const sink = new Writable({

@@ -55,6 +55,9 @@ t.test('a PostgreSQL table lands on its topic as decodable records, bad rows on 
   t.same(decoded.map((person) => person.id_number).sort(), [...source.validIds].sort(), 'the decoded records are the source rows');
   t.ok(published.every((message) => message.key === message.headers['dx-message-id'] || message.key.length === 18), 'records are keyed by ID number');
   t.equal(new Set(published.map((message) => message.headers['dx-message-id'])).size, 120, 'each record has its own message id');
+  const provenance = published.map((message) => JSON.parse(message.headers['dx-source']!) as [string, string, unknown]);
+  t.ok(provenance.every(([connectorId, partition, offset]) => connectorId === connector.id && partition.length > 0 && offset !== null), 'dx-source names connector, partition and offset');
+  t.equal(new Set(provenance.map((source) => JSON.stringify(source))).size, 120, 'each record has its own source position');
 
   const dead = await consumeTopic(`${topic}.dlq`, 7);
   t.equal(dead.length, 7);

@@ -1,0 +1,112 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { SourceRecord } from '../../connectors/types.ts';
+import type { RecordValidator } from '../../schemas/validate.ts';
+import { unpackBatch, type PackedBatch } from './packed-batch.ts';
+import { buildTarget, type TargetSpec } from './prepare-target.ts';
+import type { PrepareRequest } from './prepare-worker.ts';
+import { prepareBatch, type PreparedBatch, type PublishTarget } from './publisher.ts';
+
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+const WORKER_MODULE = new URL('./prepare-worker.ts', import.meta.url).href;
+
+type Reply = { id: number; packed: PackedBatch } | { id: number; error: string };
+
+interface Pending {
+  resolve(batch: PreparedBatch): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * Maps, validates and encodes batches off the event loop, in `size` worker threads, so that reading the source
+ * and talking to Kafka keep a core to themselves; with `size` 0, on the calling thread. A worker that dies fails
+ * its batches (the runtime retries them) and is replaced. Records that cannot be cloned to a worker (exotic
+ * driver types) are prepared here instead.
+ */
+export function createPreparePool(options: { size: number; validator: RecordValidator; log: Logger }) {
+  const threads: (Thread | undefined)[] = Array.from({ length: options.size }, () => undefined);
+  const localTargets = new Map<string, { version: string; target: PublishTarget }>();
+  let nextId = 0;
+  let closed = false;
+
+  function prepareHere(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
+    try {
+      let known = localTargets.get(spec.connectorId);
+      if (known?.version !== spec.version) {
+        known = { version: spec.version, target: buildTarget(spec, options.validator) };
+        localTargets.set(spec.connectorId, known);
+      }
+      return Promise.resolve(prepareBatch(known.target, records));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function start(slot: number): Thread {
+    const worker = new Worker(ENTRY, { workerData: { module: WORKER_MODULE }, name: `dx-prepare-${slot}` });
+    const thread: Thread = { worker, pending: new Map() };
+    const fail = (error: Error) => {
+      if (threads[slot] === thread) threads[slot] = undefined;
+      for (const waiting of thread.pending.values()) waiting.reject(error);
+      thread.pending.clear();
+    };
+    worker.on('message', (reply: Reply) => {
+      const waiting = thread.pending.get(reply.id);
+      if (waiting === undefined) return;
+      thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) worker.unref();
+      if ('error' in reply) waiting.reject(new Error(`preparing a batch failed: ${reply.error}`));
+      else waiting.resolve(unpackBatch(reply.packed));
+    });
+    worker.on('error', (error) => {
+      options.log.error({ err: error }, 'a prepare worker failed; its batches are retried');
+      fail(error);
+    });
+    worker.on('exit', (code) => fail(new Error(`prepare worker exited with code ${code}`)));
+    // An idle worker does not keep the process alive; a busy one does, until its batches are back.
+    worker.unref();
+    threads[slot] = thread;
+    return thread;
+  }
+
+  /** The worker with the fewest batches waiting (started if needed). */
+  function leastBusy(): Thread {
+    let best: Thread | undefined;
+    for (let slot = 0; slot < threads.length; slot++) {
+      const thread = threads[slot] ?? start(slot);
+      if (best === undefined || thread.pending.size < best.pending.size) best = thread;
+    }
+    return best as Thread;
+  }
+
+  return {
+    prepare(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
+      if (closed) return Promise.reject(new Error('the prepare pool is closed'));
+      if (threads.length === 0) return prepareHere(spec, records);
+      const thread = leastBusy();
+      const id = nextId++;
+      return new Promise<PreparedBatch>((resolve, reject) => {
+        try {
+          thread.worker.postMessage({ id, spec, records } satisfies PrepareRequest);
+        } catch (error) {
+          if ((error as Error).name !== 'DataCloneError') return reject(error);
+          return void prepareHere(spec, records).then(resolve, reject);
+        }
+        thread.pending.set(id, { resolve, reject });
+        thread.worker.ref();
+      });
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      await Promise.all(threads.map((thread) => thread?.worker.terminate()));
+    },
+  };
+}
+
+export type PreparePool = ReturnType<typeof createPreparePool>;

@@ -1,0 +1,30 @@
+import { getCanonicalSchema } from '../../schemas/canonical.ts';
+import type { RecordValidator } from '../../schemas/validate.ts';
+import { createMapper } from './mapping/apply.ts';
+import type { MappingSpec } from './mapping/spec.ts';
+import type { PublishTarget } from './publisher.ts';
+
+/** What a publish target is made from: plain data, so a worker thread can build the same target. */
+export interface TargetSpec {
+  connectorId: string;
+  /** Changes whenever the connector does (its updatedAt): a target built from an older spec is rebuilt. */
+  version: string;
+  schemaName: string;
+  schemaId: number;
+  topic: string;
+  deadLetterTopic: string;
+  mapping: MappingSpec;
+}
+
+export function buildTarget(spec: TargetSpec, validator: RecordValidator): PublishTarget {
+  const schema = getCanonicalSchema(spec.schemaName as never);
+  return {
+    connectorId: spec.connectorId,
+    schema,
+    schemaId: spec.schemaId,
+    topic: spec.topic,
+    deadLetterTopic: spec.deadLetterTopic,
+    map: createMapper(spec.mapping, schema),
+    validator,
+  };
+}

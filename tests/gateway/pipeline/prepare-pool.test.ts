@@ -1,0 +1,92 @@
+import { pino } from 'pino';
+import t from 'tap';
+import type { SourceRecord } from '../../../connectors/types.ts';
+import { createFixtureGenerator } from '../../../schemas/fixtures/index.ts';
+import { HOUSEHOLD_REGISTER_MAPPING } from '../../../schemas/fixtures/household-register.ts';
+import { createValidator } from '../../../schemas/validate.ts';
+import { packBatch, unpackBatch } from '../../../gateway/pipeline/packed-batch.ts';
+import { createPreparePool } from '../../../gateway/pipeline/prepare-pool.ts';
+import type { TargetSpec } from '../../../gateway/pipeline/prepare-target.ts';
+import type { PreparedBatch } from '../../../gateway/pipeline/publisher.ts';
+
+const SPEC: TargetSpec = {
+  connectorId: '6f1c2d3e-0000-4000-8000-000000000001',
+  version: '2026-11-25T10:00:00.000Z',
+  schemaName: 'population.person',
+  schemaId: 7,
+  topic: 'population.person',
+  deadLetterTopic: 'population.person.dlq',
+  mapping: HOUSEHOLD_REGISTER_MAPPING,
+};
+
+/** Residents as a household register holds them, every fifth with a broken ID number. */
+function sourceRecords(count: number): SourceRecord[] {
+  const fixtures = createFixtureGenerator({ seed: 11 });
+  return Array.from({ length: count }, (_, index) => {
+    const person = index % 5 === 4 ? (fixtures.invalid('id-number-check-character').record as unknown as ReturnType<typeof fixtures.person>) : fixtures.person();
+    const value = { sfzh: person.id_number, xm: person.name, xb: person.sex === '1' ? '男' : '女', mz: person.ethnicity, csrq: person.birth_date?.replace(/-/g, ''), hjdz: person.registered_address };
+    return { partition: 'hukou', offset: { cursor: '2026-11-25T10:00:00.000Z', key: String(index) }, value, timestamp: 1_795_000_000_000 + index };
+  });
+}
+
+/** What a batch sends, as plain data to compare. */
+function sent(batch: PreparedBatch) {
+  const { topicMessages, ...rest } = batch;
+  const messages = topicMessages.map(({ topic, messages: list }) => ({ topic, messages: list.map((message) => ({ ...message, value: Buffer.from(message.value as Buffer).toString('base64') })) }));
+  return { ...rest, offsets: [...rest.offsets], messages };
+}
+
+const log = pino({ level: 'silent' });
+
+t.test('a batch prepared in a worker thread is the batch prepared on the event loop, byte for byte', async (t) => {
+  const here = createPreparePool({ size: 0, validator: createValidator(), log });
+  const worker = createPreparePool({ size: 1, validator: createValidator(), log });
+  t.teardown(() => worker.close());
+  const records = sourceRecords(200);
+  const [inline, threaded] = await Promise.all([here.prepare(SPEC, records), worker.prepare(SPEC, records)]);
+  t.match(inline, { read: 200, published: 160 });
+  t.equal(inline.rejected.length, 40);
+  t.same(sent(threaded), sent(inline));
+  t.same(threaded.topicMessages.map(({ topic, messages }) => [topic, messages.length]), [['population.person', 160], ['population.person.dlq', 40]]);
+});
+
+t.test('batches sent to several workers all come back, each with its own records', async (t) => {
+  const pool = createPreparePool({ size: 2, validator: createValidator(), log });
+  t.teardown(() => pool.close());
+  const records = sourceRecords(500);
+  const batches = await Promise.all(Array.from({ length: 10 }, (_, index) => pool.prepare(SPEC, records.slice(index * 50, index * 50 + 50))));
+  t.same(batches.map((batch) => batch.read), Array(10).fill(50));
+  t.same(batches.map((batch) => (batch.offsets.get('hukou') as { key: string }).key), Array.from({ length: 10 }, (_, index) => String(index * 50 + 49)), 'each answer belongs to its own batch');
+});
+
+t.test('records a worker cannot receive are prepared on the event loop instead', async (t) => {
+  const pool = createPreparePool({ size: 1, validator: createValidator(), log });
+  t.teardown(() => pool.close());
+  const [record] = sourceRecords(1);
+  const odd = { ...record!, value: { ...record!.value, callback: () => undefined } };
+  const batch = await pool.prepare(SPEC, [odd]);
+  t.match(batch, { read: 1, published: 1 });
+});
+
+t.test('a new connector version is prepared with its new mapping', async (t) => {
+  const pool = createPreparePool({ size: 1, validator: createValidator(), log });
+  t.teardown(() => pool.close());
+  const records = sourceRecords(4);
+  t.match(await pool.prepare(SPEC, records), { published: 4 });
+  const broken = { ...SPEC, version: '2026-11-25T11:00:00.000Z', mapping: { fields: { ...HOUSEHOLD_REGISTER_MAPPING.fields, id_number: 'xm' } } };
+  t.match(await pool.prepare(broken, records), { published: 0, read: 4 });
+});
+
+t.test('a closed pool refuses work', async (t) => {
+  const pool = createPreparePool({ size: 1, validator: createValidator(), log });
+  await pool.close();
+  await t.rejects(pool.prepare(SPEC, sourceRecords(1)), /closed/);
+});
+
+t.test('packing keeps every value, key, header and timestamp, and moves the values in one buffer', async (t) => {
+  const inline = await createPreparePool({ size: 0, validator: createValidator(), log }).prepare(SPEC, sourceRecords(30));
+  const { packed, transfer } = packBatch(inline);
+  t.equal(transfer.length, 1);
+  t.equal(transfer[0]!.byteLength, packed.valueEnds.at(-1));
+  t.same(sent(unpackBatch(packed)), sent(inline));
+});
