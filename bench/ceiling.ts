@@ -6,11 +6,20 @@ export interface CeilingResult {
   recordsPerSecond: number;
 }
 
+/** Headers of the gateway's size and number (see publisher.ts): a 32-character message id and `dx-source`. */
+function provenanceLike(key: string): Record<string, string> {
+  return { 'dx-message-id': key.padEnd(32, '0'), 'dx-source': JSON.stringify(['00000000-0000-4000-8000-000000000000', 'dx_bench_people', { cursor: '2026-01-01 00:00:00+00', key }]) };
+}
+
 /**
  * The raw kafkajs producer as the gateway configures it (idempotent, acks=all, the same batch size, sends in flight
  * as the runtime keeps them), sending pre-encoded values of the same size with nothing else to do.
  */
-export async function measureCeiling(brokers: string[], topic: string, options: { records: number; batchSize: number; valueBytes: number; inFlight: number; partitions: number }): Promise<CeilingResult> {
+export async function measureCeiling(
+  brokers: string[],
+  topic: string,
+  options: { records: number; batchSize: number; valueBytes: number; inFlight: number; partitions: number; withHeaders?: boolean },
+): Promise<CeilingResult> {
   const kafka = new Kafka({ clientId: 'bench-ceiling', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -23,7 +32,10 @@ export async function measureCeiling(brokers: string[], topic: string, options: 
   const started = process.hrtime.bigint();
   const pending = new Set<Promise<unknown>>();
   for (let batch = 0; batch < batches; batch++) {
-    const messages = Array.from({ length: options.batchSize }, (_, index) => ({ key: String(batch * options.batchSize + index).padStart(18, '0'), value }));
+    const messages = Array.from({ length: options.batchSize }, (_, index) => {
+      const key = String(batch * options.batchSize + index).padStart(18, '0');
+      return options.withHeaders ? { key, value, headers: provenanceLike(key) } : { key, value };
+    });
     const send = producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
     pending.add(send);
     void send.finally(() => pending.delete(send));

@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Node flags `npm start` gives the gateway: a small young generation keeps resident memory down at no cost in throughput. */
-export const GATEWAY_NODE_FLAGS = '--max-semi-space-size=2';
+/**
+ * Node flags `npm start` gives the gateway. The semi-space size trades memory for throughput (pulling 500,000 rows):
+ * 2 MB gave 29,300 records/s at 327 MB peak RSS, 8 MB 35,400–35,700 at 346–348 MB, 16 MB (V8's default) 34,700 at 380 MB.
+ */
+export const GATEWAY_NODE_FLAGS = '--max-semi-space-size=8';
 
 export interface BenchGateway {
   url: string;

@@ -16,8 +16,15 @@ export function createAuthenticationCache(options: { ttlMs: number; maxEntries?:
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  /** Advanced by every clear: a lookup that began before a revocation must not store what it read. */
+  let generation = 0;
 
   return {
+    /** Take before looking a key up in the database; pass to `set` with the result. */
+    generation(): number {
+      return generation;
+    },
+
     get(keyHash: string): Principal | undefined {
       const entry = entries.get(keyHash);
       if (entry === undefined) return undefined;
@@ -26,8 +33,8 @@ export function createAuthenticationCache(options: { ttlMs: number; maxEntries?:
       return undefined;
     },
 
-    set(keyHash: string, principal: Principal, keyExpiresAt: string | null): void {
-      if (options.ttlMs <= 0) return;
+    set(keyHash: string, principal: Principal, keyExpiresAt: string | null, lookedUpIn: number): void {
+      if (options.ttlMs <= 0 || lookedUpIn !== generation) return;
       const until = Math.min(now() + options.ttlMs, keyExpiresAt === null ? Infinity : Date.parse(keyExpiresAt));
       entries.delete(keyHash);
       entries.set(keyHash, { principal, until });
@@ -35,6 +42,7 @@ export function createAuthenticationCache(options: { ttlMs: number; maxEntries?:
     },
 
     clear(): void {
+      generation++;
       entries.clear();
     },
   };

@@ -109,6 +109,7 @@ export function createPrincipalStore(db: Db, options: { authCacheMs?: number } =
       const keyHash = hashApiKey(key);
       const cached = recent.get(keyHash);
       if (cached !== undefined) return cached;
+      const generation = recent.generation();
       const { rows } = await db.query<Principal & { keyExpiresAt: string | null }>(
         `SELECT ${principalColumns('p')}, to_json(k.expires_at)#>>'{}' AS "keyExpiresAt"
            FROM api_keys k JOIN principals p ON p.id = k.principal_id
@@ -117,7 +118,7 @@ export function createPrincipalStore(db: Db, options: { authCacheMs?: number } =
       );
       if (rows[0] === undefined) return undefined;
       const { keyExpiresAt, ...principal } = rows[0];
-      recent.set(keyHash, principal, keyExpiresAt);
+      recent.set(keyHash, principal, keyExpiresAt, generation);
       return principal;
     },
   };

@@ -4,7 +4,8 @@ import type { PreparedBatch } from './publisher.ts';
 /**
  * A prepared batch in the form one thread hands to another: every message value in one ArrayBuffer that is moved,
  * not copied, and keys, timestamps and headers as flat string lists (cheap to clone). Cloning 1,000 messages as
- * objects would cost the receiving event loop about as much as preparing them.
+ * objects would cost the receiving event loop about as much as preparing them. Made for the pipeline's messages:
+ * every one has a key and a value (a null value or key would come back empty) and string headers.
  */
 export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages'> {
   topics: { topic: string; count: number }[];
@@ -43,7 +44,7 @@ export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer
     for (const [name, value] of entries) headers.push(name, String(value));
   });
   const packed: PackedBatch = { ...rest, topics: topicMessages.map(({ topic, messages: list }) => ({ topic, count: list.length })), keys, timestamps, headerCounts, headers, valueEnds, values: buffer };
-  return { packed, transfer: [buffer] };
+  return { packed, transfer: [buffer, valueEnds.buffer as ArrayBuffer, headerCounts.buffer as ArrayBuffer] };
 }
 
 export function unpackBatch(packed: PackedBatch): PreparedBatch {

@@ -50,9 +50,12 @@ export function createPreparePool(options: { size: number; validator: RecordVali
   function start(slot: number): Thread {
     const worker = new Worker(ENTRY, { workerData: { module: WORKER_MODULE }, name: `dx-prepare-${slot}` });
     const thread: Thread = { worker, pending: new Map() };
+    // The batches of a worker that died are failed as retriable: the runtime runs the attempt again from the
+    // committed offsets, on a new worker.
     const fail = (error: Error) => {
       if (threads[slot] === thread) threads[slot] = undefined;
-      for (const waiting of thread.pending.values()) waiting.reject(error);
+      const retriable = Object.assign(new Error(`prepare worker stopped: ${error.message}`, { cause: error }), { retriable: true });
+      for (const waiting of thread.pending.values()) waiting.reject(retriable);
       thread.pending.clear();
     };
     worker.on('message', (reply: Reply) => {
@@ -60,14 +63,23 @@ export function createPreparePool(options: { size: number; validator: RecordVali
       if (waiting === undefined) return;
       thread.pending.delete(reply.id);
       if (thread.pending.size === 0) worker.unref();
-      if ('error' in reply) waiting.reject(new Error(`preparing a batch failed: ${reply.error}`));
-      else waiting.resolve(unpackBatch(reply.packed));
+      if ('error' in reply) return waiting.reject(new Error(`preparing a batch failed: ${reply.error}`));
+      try {
+        waiting.resolve(unpackBatch(reply.packed));
+      } catch (error) {
+        waiting.reject(error as Error);
+      }
+    });
+    worker.on('messageerror', (error) => {
+      options.log.error({ err: error }, 'a prepare worker sent an unreadable answer; its batches are retried');
+      fail(error);
+      void worker.terminate();
     });
     worker.on('error', (error) => {
       options.log.error({ err: error }, 'a prepare worker failed; its batches are retried');
       fail(error);
     });
-    worker.on('exit', (code) => fail(new Error(`prepare worker exited with code ${code}`)));
+    worker.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
     // An idle worker does not keep the process alive; a busy one does, until its batches are back.
     worker.unref();
     threads[slot] = thread;
@@ -88,10 +100,11 @@ export function createPreparePool(options: { size: number; validator: RecordVali
     prepare(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
       if (closed) return Promise.reject(new Error('the prepare pool is closed'));
       if (threads.length === 0) return prepareHere(spec, records);
-      const thread = leastBusy();
       const id = nextId++;
       return new Promise<PreparedBatch>((resolve, reject) => {
+        let thread: Thread;
         try {
+          thread = leastBusy();
           thread.worker.postMessage({ id, spec, records } satisfies PrepareRequest);
         } catch (error) {
           if ((error as Error).name !== 'DataCloneError') return reject(error);

@@ -73,21 +73,26 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
   }
 
   /**
-   * Prepares a batch and, once every earlier batch of the same caller was sent, sends it (`after` orders them,
-   * since batches may come back from the workers in any order). `started` settles once its first request is out.
+   * Prepares a batch and sends it once the batch before it (`after`) was handed to the producer: batches may come
+   * back from the workers in any order, and must go out in the order they were read. `started` settles when this
+   * batch's first request was handed to the producer, and rejects when this batch or one before it failed, so
+   * that nothing after a failed batch is sent. `done` resolves when the broker acknowledged the whole batch.
    */
   function publish(sender: BatchSender, spec: TargetSpec, records: readonly SourceRecord[], after: Promise<unknown> = Promise.resolve()) {
     const prepared = deps.prepare.prepare(spec, records);
-    const started = after.then(() => prepared).then(({ topicMessages, ...published }) => {
+    prepared.catch(() => undefined);
+    const handedOver = after.then(() => prepared).then(({ topicMessages, ...published }) => {
       const acknowledged = sendPrepared(sender, topicMessages);
       acknowledged.catch(() => undefined);
       return { published, acknowledged };
     });
-    const done: Promise<PublishedBatch> = started.then(async ({ published, acknowledged }) => {
+    const done: Promise<PublishedBatch> = handedOver.then(async ({ published, acknowledged }) => {
       await acknowledged;
       return published;
     });
-    return { started: started.then(() => undefined), done };
+    const started = handedOver.then(() => undefined);
+    started.catch(() => undefined);
+    return { started, done };
   }
 
   function pullDefinition(connector: Connector): PullConnectorDefinition<any> {
@@ -129,7 +134,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
         if (signal.aborted) break;
         if (records.length === 0) continue;
         const { started, done: sending } = publish(deps.producer, target, records, issued);
-        issued = started.catch(() => undefined);
+        issued = started;
         sending.catch(() => undefined);
         committed = committed.then(() => sending).then((published) => deps.store.commitBatch(connector.id, runId, published));
         committed.catch(() => undefined);

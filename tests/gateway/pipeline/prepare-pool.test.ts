@@ -86,7 +86,13 @@ t.test('a closed pool refuses work', async (t) => {
 t.test('packing keeps every value, key, header and timestamp, and moves the values in one buffer', async (t) => {
   const inline = await createPreparePool({ size: 0, validator: createValidator(), log }).prepare(SPEC, sourceRecords(30));
   const { packed, transfer } = packBatch(inline);
-  t.equal(transfer.length, 1);
-  t.equal(transfer[0]!.byteLength, packed.valueEnds.at(-1));
+  t.equal(transfer[0]!.byteLength, packed.valueEnds.at(-1), 'the values, and nothing else, in the buffer that is moved');
   t.same(sent(unpackBatch(packed)), sent(inline));
+});
+
+t.test('a batch the worker cannot prepare fails with the reason, and the worker goes on with the next', async (t) => {
+  const pool = createPreparePool({ size: 1, validator: createValidator(), log });
+  t.teardown(() => pool.close());
+  await t.rejects(pool.prepare({ ...SPEC, connectorId: 'other', schemaName: 'no.such-schema' }, sourceRecords(1)), /preparing a batch failed/);
+  t.match(await pool.prepare(SPEC, sourceRecords(5)), { read: 5, published: 4 });
 });
