@@ -124,6 +124,36 @@ export interface BatchSender {
 
 /** Sends the messages in requests under the size cap, one after the other; resolves when all were acknowledged. */
 export async function sendPrepared(sender: BatchSender, topicMessages: readonly TopicMessages[]): Promise<void> {
-  for (const chunk of chunkByBytes(topicMessages)) await sender.sendBatch({ acks: -1, topicMessages: chunk });
+  await sendInRequests(sender, topicMessages).acknowledged;
+}
+
+/**
+ * As sendPrepared, telling also when the last request was handed to the producer (`handedOver`): what follows this
+ * batch must wait for that, not for the first request, or its records could overtake this batch's later ones.
+ * `handedOver` rejects when an earlier request of the batch failed.
+ */
+export function sendInRequests(sender: BatchSender, topicMessages: readonly TopicMessages[]): { handedOver: Promise<void>; acknowledged: Promise<void> } {
+  let handOver!: () => void;
+  let fail!: (error: unknown) => void;
+  const handedOver = new Promise<void>((resolve, reject) => {
+    handOver = resolve;
+    fail = reject;
+  });
+  handedOver.catch(() => undefined);
+  const acknowledged = (async () => {
+    const chunks = chunkByBytes(topicMessages);
+    try {
+      for (const [index, chunk] of chunks.entries()) {
+        const sending = sender.sendBatch({ acks: -1, topicMessages: chunk });
+        if (index === chunks.length - 1) handOver();
+        await sending;
+      }
+      handOver();
+    } catch (error) {
+      fail(error);
+      throw error;
+    }
+  })();
+  return { handedOver, acknowledged };
 }
 

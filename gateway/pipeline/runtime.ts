@@ -10,7 +10,7 @@ import { createMapper } from './mapping/apply.ts';
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIG, offsetMessages, readCommittedOffsets, syncMessage } from './offsets-topic.ts';
 import type { PreparePool } from './prepare-pool.ts';
 import type { TargetSpec } from './prepare-target.ts';
-import { sendPrepared, type BatchSender, type PublishedBatch } from './publisher.ts';
+import { sendInRequests, sendPrepared, type BatchSender, type PublishedBatch } from './publisher.ts';
 import { withRetries, type BackoffOptions } from './retry.ts';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -75,22 +75,22 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
   /**
    * Prepares a batch and sends it once the batch before it (`after`) was handed to the producer: batches may come
    * back from the workers in any order, and must go out in the order they were read. `started` settles when this
-   * batch's first request was handed to the producer, and rejects when this batch or one before it failed, so
+   * batch's last request was handed to the producer, and rejects when this batch or one before it failed, so
    * that nothing after a failed batch is sent. `done` resolves when the broker acknowledged the whole batch.
    */
   function publish(sender: BatchSender, spec: TargetSpec, records: readonly SourceRecord[], after: Promise<unknown> = Promise.resolve()) {
     const prepared = deps.prepare.prepare(spec, records);
     prepared.catch(() => undefined);
-    const handedOver = after.then(() => prepared).then(({ topicMessages, ...published }) => {
-      const acknowledged = sendPrepared(sender, topicMessages);
+    const sending = after.then(() => prepared).then(({ topicMessages, ...published }) => {
+      const { handedOver, acknowledged } = sendInRequests(sender, topicMessages);
       acknowledged.catch(() => undefined);
-      return { published, acknowledged };
+      return { published, handedOver, acknowledged };
     });
-    const done: Promise<PublishedBatch> = handedOver.then(async ({ published, acknowledged }) => {
+    const done: Promise<PublishedBatch> = sending.then(async ({ published, acknowledged }) => {
       await acknowledged;
       return published;
     });
-    const started = handedOver.then(() => undefined);
+    const started = sending.then(({ handedOver }) => handedOver);
     started.catch(() => undefined);
     return { started, done };
   }
