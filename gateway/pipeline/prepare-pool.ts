@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { SourceRecord } from '../../connectors/types.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
 import { unpackBatch, type PackedBatch } from './packed-batch.ts';
-import { buildTarget, type TargetSpec } from './prepare-target.ts';
+import { createTargetCache, type TargetSpec } from './prepare-target.ts';
 import type { PrepareRequest } from './prepare-worker.ts';
-import { prepareBatch, type PreparedBatch, type PublishTarget } from './publisher.ts';
+import { prepareBatch, type PreparedBatch } from './publisher.ts';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 const WORKER_MODULE = new URL('./prepare-worker.ts', import.meta.url).href;
@@ -30,18 +30,13 @@ interface Thread {
  */
 export function createPreparePool(options: { size: number; validator: RecordValidator; log: Logger }) {
   const threads: (Thread | undefined)[] = Array.from({ length: options.size }, () => undefined);
-  const localTargets = new Map<string, { version: string; target: PublishTarget }>();
+  const localTargets = createTargetCache(options.validator);
   let nextId = 0;
   let closed = false;
 
   function prepareHere(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
     try {
-      let known = localTargets.get(spec.connectorId);
-      if (known?.version !== spec.version) {
-        known = { version: spec.version, target: buildTarget(spec, options.validator) };
-        localTargets.set(spec.connectorId, known);
-      }
-      return Promise.resolve(prepareBatch(known.target, records));
+      return Promise.resolve(prepareBatch(localTargets.get(spec), records));
     } catch (error) {
       return Promise.reject(error);
     }

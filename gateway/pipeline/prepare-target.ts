@@ -28,3 +28,21 @@ export function buildTarget(spec: TargetSpec, validator: RecordValidator): Publi
     validator,
   };
 }
+
+/**
+ * Targets by connector, rebuilt when the connector's version changes; the least recently used is dropped beyond
+ * `maxEntries`, so deleted connectors do not stay forever.
+ */
+export function createTargetCache(validator: RecordValidator, maxEntries = 1000) {
+  const targets = new Map<string, { version: string; target: PublishTarget }>();
+  return {
+    get(spec: TargetSpec): PublishTarget {
+      let known = targets.get(spec.connectorId);
+      targets.delete(spec.connectorId);
+      if (known?.version !== spec.version) known = { version: spec.version, target: buildTarget(spec, validator) };
+      targets.set(spec.connectorId, known);
+      if (targets.size > maxEntries) targets.delete(targets.keys().next().value as string);
+      return known.target;
+    },
+  };
+}
