@@ -34,12 +34,8 @@ export function createPreparePool(options: { size: number; validator: RecordVali
   let nextId = 0;
   let closed = false;
 
-  function prepareHere(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
-    try {
-      return Promise.resolve(prepareBatch(localTargets.get(spec), records));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async function prepareHere(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
+    return prepareBatch(localTargets.get(spec), records);
   }
 
   function start(slot: number): Thread {
