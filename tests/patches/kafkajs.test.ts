@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import t from 'tap';
+
+/**
+ * patches/kafkajs+2.2.4.patch rewrites four hot paths of kafkajs's producer for speed (see the README's performance
+ * section). These tests hold the patched code to what the Kafka protocol and the Java client define.
+ */
+const require = createRequire(import.meta.url);
+type Encoded = { buf: Buffer; buffer: Buffer };
+type RecordFields = { offsetDelta?: number | object; timestampDelta?: number | object; key?: unknown; value?: unknown; headers?: Record<string, unknown> };
+const encodeRecord: (fields: RecordFields) => Encoded = require('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+const decodeRecord: (decoder: unknown, context: object) => { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[]>; offset: string; timestamp: string } = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
+const Decoder: new (buffer: Buffer) => { readVarIntBytes(): Buffer } = require('kafkajs/src/protocol/decoder.js');
+const Long: { fromNumber(value: number): object } = require('kafkajs/src/utils/long.js');
+const murmur2: (key: string | Buffer) => number = require('kafkajs/src/producer/partitioners/default/murmur2.js');
+const crc32C: (buffer: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js');
+const groupMessagesPerPartition: (args: { topic: string; partitionMetadata: { partitionId: number; leader: number }[]; messages: { key: string; partition?: number }[]; partitioner: (args: { message: { partition?: number } }) => number }) => Record<string, { key: string }[]> = require('kafkajs/src/producer/groupMessagesPerPartition.js');
+
+const SAMPLES: RecordFields[] = [
+  { key: '110101199003074477', value: Buffer.from('avro body'), headers: { 'dx-message-id': 'a'.repeat(32), 'dx-source': '["c",  "p", 1]' } },
+  { key: null, value: null },
+  { key: Buffer.from([0, 1, 2]), value: '居民身份证 😀', headers: { 多: Buffer.from('值'), many: ['one', Buffer.from('two')] } },
+  { key: 'k', value: randomBytes(20_000), offsetDelta: 70_000, timestampDelta: -5 },
+  { key: 'k', value: randomBytes(130), offsetDelta: 2 ** 31 - 1, timestampDelta: 2 ** 40 + 3 },
+  { key: '', value: '', headers: {} },
+];
+
+t.test('records encode to the bytes of kafkajs general encoder', async (t) => {
+  for (const [index, sample] of SAMPLES.entries()) {
+    // A Long timestamp delta takes kafkajs's general Encoder path, which is what the one-pass path must match.
+    const general = encodeRecord({ ...sample, timestampDelta: Long.fromNumber(Number(sample.timestampDelta ?? 0)) });
+    t.same(encodeRecord(sample).buffer, general.buffer, `sample ${index}`);
+  }
+});
+
+t.test('records decode back to their key, value, headers, offset and timestamp', async (t) => {
+  for (const sample of SAMPLES) {
+    const decoded = decodeRecord(new Decoder(new Decoder(encodeRecord(sample).buffer).readVarIntBytes()), { firstOffset: '100', firstTimestamp: '1700000000000' });
+    const bytes = (value: unknown) => (value == null ? null : Buffer.from(value as string));
+    t.same(decoded.key, bytes(sample.key));
+    t.same(decoded.value, bytes(sample.value));
+    t.same(decoded.offset, String(100 + Number(sample.offsetDelta ?? 0)));
+    t.same(decoded.timestamp, String(1_700_000_000_000 + Number(sample.timestampDelta ?? 0)));
+    const headers = Object.fromEntries(Object.entries(sample.headers ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value.map(bytes) : bytes(value)]));
+    t.same(decoded.headers, headers);
+  }
+});
+
+t.test('a header without a value is refused, as kafkajs always did', async (t) => {
+  t.throws(() => encodeRecord({ key: 'k', value: 'v', headers: { empty: null } }));
+});
+
+t.test('keys hash to the partitions the Java client chooses (murmur2 vectors of Kafka UtilsTest)', async (t) => {
+  const vectors: [string, number][] = [
+    ['21', -973932308],
+    ['foobar', -790332482],
+    ['a-little-bit-long-string', -985981536],
+    ['a-little-bit-longer-string', -1486304829],
+    ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+    ['abc', 479470107],
+  ];
+  for (const [key, expected] of vectors) t.equal(murmur2(key), expected, key);
+  t.equal(murmur2(Buffer.from('abc')), 479470107, 'a Buffer key hashes as its bytes');
+});
+
+/** CRC-32C a bit at a time, straight from the polynomial (RFC 3720). */
+function referenceCrc32C(buffer: Buffer): number {
+  let crc = ~0;
+  for (const byte of buffer) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return ~crc >>> 0;
+}
+
+t.test('record batch checksums are CRC-32C', async (t) => {
+  t.equal(crc32C(Buffer.from('123456789')), 0xe3069283, 'the standard check value');
+  for (const length of [0, 1, 7, 8, 9, 63, 64, 1000, 4099]) {
+    const buffer = randomBytes(length);
+    t.equal(crc32C(buffer), referenceCrc32C(buffer), `${length} bytes`);
+  }
+});
+
+t.test('messages are grouped per partition, each group in the order given', async (t) => {
+  const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
+  const messages = Array.from({ length: 3000 }, (_, index) => ({ key: String(index), partition: index % 3 }));
+  const groups = groupMessagesPerPartition({ topic: 't', partitionMetadata, messages, partitioner: ({ message }) => message.partition as number });
+  t.same(Object.keys(groups).sort(), ['0', '1', '2']);
+  for (const partition of [0, 1, 2]) t.same(groups[partition], messages.filter((message) => message.partition === partition));
+  t.same(groupMessagesPerPartition({ topic: 't', partitionMetadata: [], messages, partitioner: () => 0 }), {}, 'no partitions known: nothing grouped');
+});
