@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +27,23 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The gateway as its own process, as in production, so its memory and CPU are its own. */
+let built = false;
+
+/** Compiles the gateway into build/, as `npm start` does, once per benchmark run. */
+function buildGateway(): void {
+  if (built) return;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+}
+
+/** The gateway as its own process, compiled and started as in production, so its memory and CPU are its own. */
 export async function startBenchGateway(env: Record<string, string>): Promise<BenchGateway> {
+  buildGateway();
   const port = await freePort();
   // The V8 flags of `npm start` (package.json); BENCH_NODE_ARGS replaces them, e.g. to add
   // "--cpu-prof --cpu-prof-dir=/tmp/prof" and profile the gateway process.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? GATEWAY_NODE_FLAGS).split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import=tsx', 'gateway/server.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'build/gateway/server.js'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Type } from 'avsc';
+import { projectPath } from '../deploy/project-root.ts';
 import { createAvroType } from './avro-type.ts';
 import type { CanonicalSchemaName } from './records.ts';
 
@@ -60,7 +61,7 @@ const ENTRIES: readonly CatalogueEntry[] = [
 ];
 
 function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(projectPath('schemas', path), 'utf8'));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

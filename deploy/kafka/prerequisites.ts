@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { projectPath } from '../project-root.ts';
 
 const run = promisify(execFile);
 const MIN_JAVA_MAJOR = 17;
 
-export const KAFKA_HOME = new URL('.', import.meta.url).pathname;
+export const KAFKA_HOME = projectPath('deploy', 'kafka');
 export const KAFKA_LIB = join(KAFKA_HOME, 'lib');
 
 const EXISTING_CLUSTER_HINT =

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { runner } from 'node-pg-migrate';
+import { projectPath } from '../../deploy/project-root.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+export const MIGRATIONS_DIR = projectPath('gateway', 'db', 'migrations');
 
 /** Applies pending migrations from gateway/db/migrations in order; safe to run on every start and from several instances. */
 export async function migrate(client: pg.ClientBase, log: Logger): Promise<string[]> {

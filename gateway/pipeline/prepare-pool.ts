@@ -7,7 +7,10 @@ import { createTargetCache, type TargetSpec } from './prepare-target.ts';
 import type { PrepareRequest } from './prepare-worker.ts';
 import { prepareBatch, type PreparedBatch } from './publisher.ts';
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+// Compiled into build/, the worker is plain JavaScript; run from the TypeScript sources, it goes through an entry
+// that registers tsx first (worker threads do not inherit the loader).
+const COMPILED = import.meta.url.endsWith('.js');
+const ENTRY = new URL(COMPILED ? './prepare-worker.js' : './worker-entry.mjs', import.meta.url);
 const WORKER_MODULE = new URL('./prepare-worker.ts', import.meta.url).href;
 
 type Reply = { id: number; packed: PackedBatch } | { id: number; error: string };

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { projectPath } from '../../deploy/project-root.ts';
 import { dxError } from '../errors.ts';
 
 export interface UiOptions {
@@ -12,7 +12,7 @@ export interface UiOptions {
 }
 
 export const UI_PREFIX = '/ui/';
-const DEFAULT_ROOT = fileURLToPath(new URL('../../catalog/ui/', import.meta.url));
+const DEFAULT_ROOT = projectPath('catalog', 'ui');
 
 /** Only files of these types are served; anything else in the folder stays private. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

@@ -14,9 +14,14 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-/** Starts `gateway/server.ts` as its own process (so it can be killed), against the test database and broker. */
-export async function startGatewayProcess(t: Teardown, env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import=tsx', 'gateway/server.ts'], {
+const FROM_SOURCES = ['--import=tsx', 'gateway/server.ts'];
+
+/**
+ * Starts the gateway as its own process (so it can be killed), against the test database and broker: from its
+ * TypeScript sources, or with `entry` naming a compiled server.js.
+ */
+export async function startGatewayProcess(t: Teardown, env: Record<string, string>, entry?: string): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, entry ? [entry] : FROM_SOURCES, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAFKA_BROKERS: TEST_BROKERS.join(','), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
