@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * Node flags `npm start` gives the gateway. The semi-space size trades memory for throughput (pulling 500,000 rows):
- * 2 MB gave 29,300 records/s at 327 MB peak RSS, 8 MB 35,400–35,700 at 346–348 MB, 16 MB (V8's default) 34,700 at 380 MB.
- */
-export const GATEWAY_NODE_FLAGS = '--max-semi-space-size=8';
+/** The V8 flags `npm start` gives the gateway (package.json), so that the benchmarks measure what production runs. */
+export function startFlags(): string {
+  const start = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(' ').filter((word) => word.startsWith('--')).join(' ');
+}
 
 export interface BenchGateway {
   url: string;
@@ -40,9 +40,8 @@ function buildGateway(): void {
 export async function startBenchGateway(env: Record<string, string>): Promise<BenchGateway> {
   buildGateway();
   const port = await freePort();
-  // The V8 flags of `npm start` (package.json); BENCH_NODE_ARGS replaces them, e.g. to add
-  // "--cpu-prof --cpu-prof-dir=/tmp/prof" and profile the gateway process.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? GATEWAY_NODE_FLAGS).split(' ').filter(Boolean);
+  // BENCH_NODE_ARGS replaces the flags of `npm start`, e.g. to add "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? startFlags()).split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, 'build/gateway/server.js'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ensureLocalKafka } from '../deploy/kafka/local-kafka.ts';
 import { measureCeiling } from './ceiling.ts';
+import { startFlags } from './gateway-process.ts';
 import { ADMIN_DATABASE_URL, freshTopic } from './context.ts';
 import { measurePull } from './pull.ts';
 import { measurePush } from './push.ts';
@@ -29,6 +30,7 @@ const VALUE_BYTES = 110;
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 const table: [string, string, string][] = [];
 const brokers = process.env.KAFKA_BROKERS?.split(',') ?? (await ensureLocalKafka()).brokers;
+log(`gateway: node ${process.env.BENCH_NODE_ARGS ?? startFlags()} build/gateway/server.js`);
 
 let ceiling: number | undefined;
 if (only.has('ceiling') || only.has('pull')) {
