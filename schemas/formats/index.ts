@@ -1,5 +1,6 @@
 import type { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
+import { chinaToday } from './calendar.ts';
 import { isValidCreditCode } from './credit-code.ts';
 import { createDateOrderKeyword } from './date-order.ts';
 import { isValidDivisionCode } from './division-code.ts';
@@ -22,24 +23,41 @@ export interface DomainFormatOptions {
 }
 
 /**
+ * Whether an ID number is valid (strict), remembering the last answer: the format and the consistency keyword ask
+ * about the same ID number one after the other. The answer depends on the day only ("birth date in the future").
+ */
+function rememberLastIdNumber(now: () => Date): (value: string) => boolean {
+  let lastValue: string | undefined;
+  let lastDay = '';
+  let lastAnswer = false;
+  return (value) => {
+    const at = now();
+    const day = chinaToday(at);
+    if (value !== lastValue || day !== lastDay) {
+      lastAnswer = isValidIdNumber(value, { now: at, strict: true });
+      lastValue = value;
+      lastDay = day;
+    }
+    return lastAnswer;
+  };
+}
+
+/**
  * Registers the domain formats, the `date` format of ajv-formats and the cross-field keywords
  * `x-id-number-consistency` and `x-date-order`. The formats accept canonical values only:
  * upper-case X and upper-case letters, because two spellings of one business key must not reach a topic.
  */
 export function addDomainFormats<T extends Ajv>(ajv: T, options: DomainFormatOptions = {}): T {
-  const now = options.now ?? (() => new Date());
+  const isValidId = rememberLastIdNumber(options.now ?? (() => new Date()));
   addFormats(ajv, ['date']);
-  ajv.addFormat(DOMAIN_FORMATS.idNumber, {
-    type: 'string',
-    validate: (value: string) => isValidIdNumber(value, { now: now(), strict: true }),
-  });
+  ajv.addFormat(DOMAIN_FORMATS.idNumber, { type: 'string', validate: isValidId });
   ajv.addFormat(DOMAIN_FORMATS.creditCode, {
     type: 'string',
     validate: (value: string) => isValidCreditCode(value, { strict: true }),
   });
   ajv.addFormat(DOMAIN_FORMATS.divisionCode, { type: 'string', validate: isValidDivisionCode });
   ajv.addFormat(DOMAIN_FORMATS.organisationCode, { type: 'string', validate: isValidOrganisationCode });
-  ajv.addKeyword(createIdNumberConsistencyKeyword(now));
+  ajv.addKeyword(createIdNumberConsistencyKeyword(isValidId));
   ajv.addKeyword(createDateOrderKeyword());
   return ajv;
 }

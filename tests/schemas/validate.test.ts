@@ -107,3 +107,13 @@ t.test('the validator uses the injected clock', async (t) => {
   t.equal(createValidator({ now: () => NOW }).validateRecord('population.person', record)[0]?.rule, 'cn-id-number');
   t.same(createValidator({ now: () => new Date('2024-06-03T00:00:00Z') }).validateRecord('population.person', record), []);
 });
+
+t.test('one validator accepts an ID number from the day of the birth date it embeds, in China time', async (t) => {
+  let now = new Date('2024-06-01T15:59:59Z'); // 23:59:59 on 1 June in UTC+8
+  const clockValidator = createValidator({ now: () => now });
+  const record = { id_number: '110105202406020027', name: '张三', birth_date: '2024-06-02', sex: '2' };
+  t.equal(clockValidator.validateRecord('population.person', record)[0]?.rule, 'cn-id-number', 'born tomorrow: refused');
+  now = new Date('2024-06-01T16:00:00Z');
+  t.same(clockValidator.validateRecord('population.person', record), [], 'a second later it is 2 June in China: accepted');
+  t.same(clockValidator.validateRecord('population.person', { ...record, birth_date: '2024-06-03' }).map((issue) => issue.path), ['/birth_date'], 'and checked against its birth date');
+});
