@@ -1,4 +1,5 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import * as patched from 'kafkajs';
+import * as published from 'kafkajs-published';
 
 export interface CeilingResult {
   records: number;
@@ -11,6 +12,9 @@ function provenanceLike(key: string): Record<string, string> {
   return { 'dx-message-id': key.padEnd(32, '0'), 'dx-source': JSON.stringify(['00000000-0000-4000-8000-000000000000', 'dx_bench_people', { cursor: '2026-01-01 00:00:00+00', key }]) };
 }
 
+/** kafkajs with patches/ (what the gateway runs), or kafkajs 2.2.4 as published (a second copy, left unpatched). */
+export type CeilingClient = 'patched' | 'published';
+
 /**
  * The raw kafkajs producer as the gateway configures it (idempotent, acks=all, the same batch size, sends in flight
  * as the runtime keeps them), sending pre-encoded values of the same size with nothing else to do.
@@ -18,8 +22,9 @@ function provenanceLike(key: string): Record<string, string> {
 export async function measureCeiling(
   brokers: string[],
   topic: string,
-  options: { records: number; batchSize: number; valueBytes: number; inFlight: number; partitions: number; withHeaders?: boolean },
+  options: { client: CeilingClient; records: number; batchSize: number; valueBytes: number; inFlight: number; partitions: number; withHeaders?: boolean },
 ): Promise<CeilingResult> {
+  const { Kafka, logLevel, Partitioners } = options.client === 'patched' ? patched : published;
   const kafka = new Kafka({ clientId: 'bench-ceiling', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
