@@ -8,7 +8,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The V8 flags `npm start` gives the gateway (package.json), so that the benchmarks measure what production runs. */
 export function startFlags(): string {
   const start = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start;
-  return start.split(' ').filter((word) => word.startsWith('--')).join(' ');
+  const words = start.split(' ');
+  return words.slice(0, words.indexOf('build/gateway/server.js')).filter((word) => word.startsWith('--')).join(' ');
 }
 
 export interface BenchGateway {
@@ -40,8 +41,9 @@ function buildGateway(): void {
 export async function startBenchGateway(env: Record<string, string>): Promise<BenchGateway> {
   buildGateway();
   const port = await freePort();
-  // BENCH_NODE_ARGS replaces the flags of `npm start`, e.g. to add "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? startFlags()).split(' ').filter(Boolean);
+  // BENCH_NODE_ARGS replaces the flags of `npm start`; BENCH_NODE_EXTRA_ARGS adds to them, e.g.
+  // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway as it runs in production.
+  const nodeArgs = `${process.env.BENCH_NODE_ARGS ?? startFlags()} ${process.env.BENCH_NODE_EXTRA_ARGS ?? ''}`.split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, 'build/gateway/server.js'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },

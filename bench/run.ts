@@ -30,7 +30,7 @@ const VALUE_BYTES = 110;
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 const table: [string, string, string][] = [];
 const brokers = process.env.KAFKA_BROKERS?.split(',') ?? (await ensureLocalKafka()).brokers;
-log(`gateway: node ${process.env.BENCH_NODE_ARGS ?? startFlags()} build/gateway/server.js`);
+log(`gateway: node ${process.env.BENCH_NODE_ARGS ?? startFlags()} ${process.env.BENCH_NODE_EXTRA_ARGS ?? ''} build/gateway/server.js`);
 
 const ceilings: { id: string; recordsPerSecond: number }[] = [];
 if (only.has('ceiling') || only.has('pull')) {

@@ -10,8 +10,9 @@ import { prepareBatch, type PreparedBatch } from './publisher.ts';
 // Compiled into build/, the worker is plain JavaScript; run from the TypeScript sources, it goes through an entry
 // that registers tsx first (worker threads do not inherit the loader).
 const COMPILED = import.meta.url.endsWith('.js');
-const ENTRY = new URL(COMPILED ? './prepare-worker.js' : './worker-entry.mjs', import.meta.url);
-const WORKER_MODULE = new URL('./prepare-worker.ts', import.meta.url).href;
+const WORKER = COMPILED
+  ? { entry: new URL('./prepare-worker.js', import.meta.url), workerData: undefined }
+  : { entry: new URL('./worker-entry.mjs', import.meta.url), workerData: { module: new URL('./prepare-worker.ts', import.meta.url).href } };
 
 type Reply = { id: number; packed: PackedBatch } | { id: number; error: string };
 
@@ -42,7 +43,7 @@ export function createPreparePool(options: { size: number; validator: RecordVali
   }
 
   function start(slot: number): Thread {
-    const worker = new Worker(ENTRY, { workerData: { module: WORKER_MODULE }, name: `dx-prepare-${slot}` });
+    const worker = new Worker(WORKER.entry, { workerData: WORKER.workerData, name: `dx-prepare-${slot}` });
     const thread: Thread = { worker, pending: new Map() };
     // The batches of a worker that died are failed as retriable: the runtime runs the attempt again from the
     // committed offsets, on a new worker.
