@@ -156,4 +156,3 @@ export function sendInRequests(sender: BatchSender, topicMessages: readonly Topi
   })();
   return { handedOver, acknowledged };
 }
-
