@@ -7,7 +7,7 @@ import type { PreparedBatch } from './publisher.ts';
  * objects would cost the receiving event loop about as much as preparing them. Made for the pipeline's messages:
  * every one has a key and a value (a null value or key would come back empty) and string headers.
  */
-export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages'> {
+export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publishedKeys'> {
   topics: { topic: string; count: number }[];
   keys: string[];
   timestamps: string[];
@@ -22,7 +22,8 @@ export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages'> {
 const asBuffer = (value: Message['value']): Buffer => (Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8'));
 
 export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
-  const { topicMessages, ...rest } = batch;
+  // The published keys are the keys of the first messages (the resource topic's): not sent twice.
+  const { topicMessages, publishedKeys: _keys, ...rest } = batch;
   const messages = topicMessages.flatMap((entry) => entry.messages);
   const values = messages.map((message) => asBuffer(message.value));
   const joined = Buffer.concat(values);
@@ -44,7 +45,7 @@ export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer
     for (const [name, value] of entries) headers.push(name, String(value));
   });
   const packed: PackedBatch = { ...rest, topics: topicMessages.map(({ topic, messages: list }) => ({ topic, count: list.length })), keys, timestamps, headerCounts, headers, valueEnds, values: buffer };
-  return { packed, transfer: [buffer, valueEnds.buffer as ArrayBuffer, headerCounts.buffer as ArrayBuffer] };
+  return { packed, transfer: [buffer, valueEnds.buffer as ArrayBuffer, headerCounts.buffer as ArrayBuffer, rest.accepted.buffer as ArrayBuffer] };
 }
 
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
@@ -63,5 +64,5 @@ export function unpackBatch(packed: PackedBatch): PreparedBatch {
     }
     return { topic, messages };
   });
-  return { ...rest, topicMessages };
+  return { ...rest, publishedKeys: keys.slice(0, rest.published), topicMessages };
 }

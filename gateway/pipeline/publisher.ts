@@ -21,7 +21,19 @@ export interface PublishTarget {
 export type RecordOutcome = { status: 'published'; key: string } | { status: 'rejected'; errors: RejectedRecord['errors'] };
 
 export interface PublishedBatch extends BatchCommit {
-  outcomes: RecordOutcome[];
+  /** Per record, in order: 1 published, 0 rejected (its reasons in `rejected`). Flags, not objects: cheap to hand between threads. */
+  accepted: Uint8Array;
+  /** The keys of the published records, in order. */
+  publishedKeys: string[];
+}
+
+/** What became of each record of a batch, in order. */
+export function recordOutcomes(batch: PublishedBatch): RecordOutcome[] {
+  let published = 0;
+  let rejected = 0;
+  return Array.from(batch.accepted, (flag) =>
+    flag === 1 ? { status: 'published', key: batch.publishedKeys[published++] as string } : { status: 'rejected', errors: (batch.rejected[rejected++] as RejectedRecord).errors },
+  );
 }
 
 /**
@@ -29,9 +41,10 @@ export interface PublishedBatch extends BatchCommit {
  * 50,000 records/s is a tenth of a core. `dx-source` is the JSON array `[connector id, source partition, offset]`.
  */
 function headers(target: PublishTarget, record: SourceRecord): Record<string, string> {
+  const offset = JSON.stringify(record.offset);
   return {
-    'dx-message-id': messageId(target.connectorId, record.partition, record.offset),
-    'dx-source': JSON.stringify([target.connectorId, record.partition, record.offset]),
+    'dx-message-id': messageId(target.connectorId, record.partition, offset),
+    'dx-source': `[${JSON.stringify(target.connectorId)},${JSON.stringify(record.partition)},${offset}]`,
   };
 }
 
@@ -62,24 +75,27 @@ export interface PreparedBatch extends PublishedBatch {
 export function prepareBatch(target: PublishTarget, records: readonly SourceRecord[]): PreparedBatch {
   const good: Message[] = [];
   const dead: Message[] = [];
-  const outcomes: RecordOutcome[] = [];
+  const accepted = new Uint8Array(records.length);
+  const publishedKeys: string[] = [];
   const rejected: RejectedRecord[] = [];
   const offsets = new Map<string, SourceRecord['offset']>();
-  for (const record of records) {
+  records.forEach((record, index) => {
     const { outcome, message } = prepare(target, record);
-    outcomes.push(outcome);
     offsets.set(record.partition, record.offset);
-    if (outcome.status === 'published') good.push(message);
-    else {
+    if (outcome.status === 'published') {
+      accepted[index] = 1;
+      publishedKeys.push(outcome.key);
+      good.push(message);
+    } else {
       dead.push(message);
       rejected.push({ partition: record.partition, offset: record.offset, source: record.value, errors: outcome.errors });
     }
-  }
+  });
   const topicMessages = [
     ...(good.length > 0 ? [{ topic: target.topic, messages: good }] : []),
     ...(dead.length > 0 ? [{ topic: target.deadLetterTopic, messages: dead }] : []),
   ];
-  return { read: records.length, published: good.length, rejected, offsets, outcomes, topicMessages };
+  return { read: records.length, published: good.length, rejected, offsets, accepted, publishedKeys, topicMessages };
 }
 
 /** Kept under the broker's default message.max.bytes (1 MiB) with room for the request's own framing. */

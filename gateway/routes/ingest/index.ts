@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { SourceRecord } from '../../../connectors/types.ts';
 import { dxError } from '../../errors.ts';
 import { createIngestRequests } from '../../pipeline/ingest-requests.ts';
+import { recordOutcomes } from '../../pipeline/publisher.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
 
 const INGEST_BODY_LIMIT = 32 * 1024 * 1024;
@@ -72,7 +73,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         requestId,
         accepted: published.published,
         rejected: published.rejected.length,
-        results: published.outcomes.map((outcome, index) => (outcome.status === 'published' ? { index, status: outcome.status, key: outcome.key } : { index, status: outcome.status, errors: outcome.errors })),
+        results: recordOutcomes(published).map((outcome, index) => (outcome.status === 'published' ? { index, status: outcome.status, key: outcome.key } : { index, status: outcome.status, errors: outcome.errors })),
       };
       if (key !== undefined) await requests.complete(connector.id, key, answer);
       request.log.info({ connectorId: connector.id, accepted: answer.accepted, rejected: answer.rejected }, 'records pushed');
