@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
 import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
@@ -12,6 +14,19 @@ export interface PullResult {
   eventLoopLagMaxMs: number;
   eventLoopLagP99Ms: number;
   rejected: number;
+  /** CPU time of the gateway process per record read, and of its main thread (the event loop) alone. */
+  cpuMicrosPerRecord: { total: number; eventLoop: number };
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** CPU seconds used so far by the process and by its main thread (whose thread id is the process id). */
+function cpuSeconds(pid: number): { total: number; eventLoop: number } {
+  const used = (path: string) => {
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime and stime, fields 14 and 15 of stat
+  };
+  return { total: used(`/proc/${pid}/stat`), eventLoop: used(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 function metric(text: string, name: string): number {
@@ -37,6 +52,7 @@ export async function measurePull(brokers: string[], table: string, options: { b
       options: { batchSize: options.batchSize },
     });
     await fetch(`${gateway.url}/metrics`).then((response) => response.text());
+    const cpuBefore = cpuSeconds(gateway.pid);
     await call(gateway.url, key, 'POST', `/api/v1/connectors/${connector.id}/run`);
     let status;
     do {
@@ -44,6 +60,8 @@ export async function measurePull(brokers: string[], table: string, options: { b
       status = await call(gateway.url, key, 'GET', `/api/v1/connectors/${connector.id}/status`);
     } while (!status.lastRun || status.lastRun.status === 'running');
     if (status.lastRun.status !== 'succeeded') throw new Error(`pull run ${status.lastRun.status}: ${status.lastRun.error}`);
+    const cpuAfter = cpuSeconds(gateway.pid);
+    const perRecord = (seconds: number) => (seconds * 1e6) / status.lastRun.read;
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     const seconds = (Date.parse(status.lastRun.finishedAt) - Date.parse(status.lastRun.startedAt)) / 1000;
     return {
@@ -54,6 +72,7 @@ export async function measurePull(brokers: string[], table: string, options: { b
       peakRssBytes: gateway.peakRss(),
       eventLoopLagMaxMs: metric(metrics, 'dx_nodejs_eventloop_lag_max_seconds') * 1000,
       eventLoopLagP99Ms: metric(metrics, 'dx_nodejs_eventloop_lag_p99_seconds') * 1000,
+      cpuMicrosPerRecord: { total: perRecord(cpuAfter.total - cpuBefore.total), eventLoop: perRecord(cpuAfter.eventLoop - cpuBefore.eventLoop) },
     };
   } finally {
     await gateway.stop();

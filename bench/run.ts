@@ -53,7 +53,7 @@ if (only.has('pull')) {
   log('pull: sql-pull connector → topic');
   const result = await measurePull(brokers, 'dx_bench_people', { batchSize, partitions });
   const ratios = ceilings.map(({ id, recordsPerSecond }) => `${(result.recordsPerSecond / recordsPerSecond).toFixed(2)} of ${id}`).join(', ');
-  table.push(['2. end to end: sql-pull → topic', `${Math.round(result.recordsPerSecond).toLocaleString('en')} records/s (${ratios || 'no ceiling measured'})`, `${result.records.toLocaleString('en')} published, ${result.rejected} rejected in ${result.seconds.toFixed(1)} s; peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB; event-loop lag while pulling p99 ${result.eventLoopLagP99Ms.toFixed(0)} ms, max ${result.eventLoopLagMaxMs.toFixed(0)} ms`]);
+  table.push(['2. end to end: sql-pull → topic', `${Math.round(result.recordsPerSecond).toLocaleString('en')} records/s (${ratios || 'no ceiling measured'})`, `${result.records.toLocaleString('en')} published, ${result.rejected} rejected in ${result.seconds.toFixed(1)} s; peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB; event-loop lag while pulling p99 ${result.eventLoopLagP99Ms.toFixed(0)} ms, max ${result.eventLoopLagMaxMs.toFixed(0)} ms; gateway CPU ${result.cpuMicrosPerRecord.total.toFixed(1)} µs a record (event loop ${result.cpuMicrosPerRecord.eventLoop.toFixed(1)})`]);
 }
 if (only.has('push')) {
   for (const connections of values['push-connections'].split(',').map(Number)) {

@@ -1,66 +1,70 @@
-import type { Message, TopicMessages } from 'kafkajs';
+import type { IHeaders, Message, TopicMessages } from 'kafkajs';
+import { encodeHeaders } from '../kafka/encoded-headers.ts';
 import type { PreparedBatch } from './publisher.ts';
 
 /**
- * A prepared batch in the form one thread hands to another: every message value in one ArrayBuffer that is moved,
- * not copied, and keys, timestamps and headers as flat string lists (cheap to clone). Cloning 1,000 messages as
- * objects would cost the receiving event loop about as much as preparing them. Made for the pipeline's messages:
- * every one has a key and a value (a null value or key would come back empty) and string headers.
+ * A prepared batch in the form one thread hands to another: every message's value and encoded headers in one
+ * ArrayBuffer that is moved, not copied, and keys and timestamps as flat string lists (cheap to clone). Cloning
+ * 1,000 messages as objects would cost the receiving event loop about as much as preparing them. Made for the
+ * pipeline's messages: every one has a key and a value (a null value or key would come back empty).
  */
 export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publishedKeys'> {
   topics: { topic: string; count: number }[];
   keys: string[];
   timestamps: string[];
-  /** Per message, its header count, then that many name/value pairs in `headers`. */
-  headerCounts: Uint8Array;
-  headers: string[];
-  /** Where each value ends in `values`. */
+  /** Per message, its value, then its headers as the record carries them (see encodeHeaders). */
+  bodies: ArrayBuffer;
+  /** Where each message's value ends in `bodies`; its headers follow, up to the next message. */
   valueEnds: Uint32Array;
-  values: ArrayBuffer;
+  /** Where each message's headers end in `bodies`. */
+  headerEnds: Uint32Array;
 }
 
 const asBuffer = (value: Message['value']): Buffer => (Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8'));
+
+function encodedHeaders(headers: IHeaders | undefined): Buffer {
+  if (Buffer.isBuffer(headers)) return headers;
+  return encodeHeaders(Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]))) as unknown as Buffer;
+}
 
 export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
   // The published keys are the keys of the first messages (the resource topic's): not sent twice.
   const { topicMessages, publishedKeys: _keys, ...rest } = batch;
   const messages = topicMessages.flatMap((entry) => entry.messages);
-  const values = messages.map((message) => asBuffer(message.value));
-  const joined = Buffer.concat(values);
-  // A fresh ArrayBuffer holding exactly the values: Buffer.concat may return a view into Node's shared pool.
-  const buffer = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength ? (joined.buffer as ArrayBuffer) : joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+  const parts: Buffer[] = [];
   const valueEnds = new Uint32Array(messages.length);
-  const headerCounts = new Uint8Array(messages.length);
+  const headerEnds = new Uint32Array(messages.length);
   const keys: string[] = [];
   const timestamps: string[] = [];
-  const headers: string[] = [];
   let end = 0;
   messages.forEach((message, index) => {
-    end += (values[index] as Buffer).length;
-    valueEnds[index] = end;
+    const value = asBuffer(message.value);
+    const headers = encodedHeaders(message.headers);
+    parts.push(value, headers);
+    valueEnds[index] = end += value.length;
+    headerEnds[index] = end += headers.length;
     keys.push(String(message.key ?? ''));
     timestamps.push(String(message.timestamp ?? ''));
-    const entries = Object.entries(message.headers ?? {});
-    headerCounts[index] = entries.length;
-    for (const [name, value] of entries) headers.push(name, String(value));
   });
-  const packed: PackedBatch = { ...rest, topics: topicMessages.map(({ topic, messages: list }) => ({ topic, count: list.length })), keys, timestamps, headerCounts, headers, valueEnds, values: buffer };
-  return { packed, transfer: [buffer, valueEnds.buffer as ArrayBuffer, headerCounts.buffer as ArrayBuffer, rest.accepted.buffer as ArrayBuffer] };
+  const joined = Buffer.concat(parts, end);
+  // A fresh ArrayBuffer holding exactly the bodies: Buffer.concat may return a view into Node's shared pool.
+  const bodies = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength ? (joined.buffer as ArrayBuffer) : (joined.buffer.slice(joined.byteOffset, joined.byteOffset + end) as ArrayBuffer);
+  const packed: PackedBatch = { ...rest, topics: topicMessages.map(({ topic, messages: list }) => ({ topic, count: list.length })), keys, timestamps, bodies, valueEnds, headerEnds };
+  return { packed, transfer: [bodies, valueEnds.buffer as ArrayBuffer, headerEnds.buffer as ArrayBuffer, rest.accepted.buffer as ArrayBuffer] };
 }
 
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
-  const { topics, keys, timestamps, headerCounts, headers, valueEnds, values, ...rest } = packed;
+  const { topics, keys, timestamps, bodies, valueEnds, headerEnds, ...rest } = packed;
   let index = 0;
   let start = 0;
-  let header = 0;
   const topicMessages: TopicMessages[] = topics.map(({ topic, count }) => {
     const messages: Message[] = [];
     for (let n = 0; n < count; n++, index++) {
-      const end = valueEnds[index] as number;
-      const messageHeaders: Record<string, string> = {};
-      for (let h = 0; h < (headerCounts[index] as number); h++, header += 2) messageHeaders[headers[header] as string] = headers[header + 1] as string;
-      messages.push({ key: keys[index] as string, value: Buffer.from(values, start, end - start), headers: messageHeaders, timestamp: timestamps[index] as string });
-      start = end;
+      const valueEnd = valueEnds[index] as number;
+      const headerEnd = headerEnds[index] as number;
+      const headers = Buffer.from(bodies, valueEnd, headerEnd - valueEnd) as unknown as IHeaders;
+      messages.push({ key: keys[index] as string, value: Buffer.from(bodies, start, valueEnd - start), headers, timestamp: timestamps[index] as string });
+      start = headerEnd;
     }
     return { topic, messages };
   });

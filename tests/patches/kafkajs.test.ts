@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
+import { encodeHeaders } from '../../gateway/kafka/encoded-headers.ts';
 
 /**
  * patches/kafkajs+2.2.4.patch rewrites four hot paths of kafkajs's producer for speed (see the README's performance
@@ -58,6 +59,24 @@ t.test('records decode back to their key, value, headers, offset and timestamp',
 
 t.test('a header without a value is refused, as kafkajs always did', async (t) => {
   t.throws(() => encodeRecord({ key: 'k', value: 'v', headers: { empty: null } }));
+});
+
+t.test('headers the gateway encodes ahead give the record kafkajs as published writes from the same headers', async (t) => {
+  const headerSets: Record<string, string>[] = [
+    {},
+    { 'dx-message-id': 'a'.repeat(32), 'dx-source': '["c","p",{"cursor":"2026-11-25 10:00:00+08","key":"7"}]', 'dx-rejected': 'true' },
+    { 多: '值 😀', long: 'x'.repeat(70_000) },
+  ];
+  // The last sample's timestamp delta takes kafkajs's general encoder, the others the one-pass one.
+  const fields: RecordFields[] = [SAMPLES[0]!, { key: null, value: null }, SAMPLES[3]!, SAMPLES[8]!];
+  for (const [index, headers] of headerSets.entries()) {
+    for (const [sample, base] of fields.entries()) {
+      const expected = publishedRecord({ ...base, headers }).buffer;
+      t.same(encodeRecord({ ...base, headers: encodeHeaders(headers) as unknown as Record<string, unknown> }).buffer, expected, `headers ${index}, sample ${sample}`);
+    }
+  }
+  t.equal((encodeRecord as unknown as { takesEncodedHeaders?: boolean }).takesEncodedHeaders, true, 'the patched encoder says it takes them');
+  t.equal((publishedRecord as unknown as { takesEncodedHeaders?: boolean }).takesEncodedHeaders, undefined, 'kafkajs as published does not');
 });
 
 t.test('keys hash to the partitions the Java client chooses (murmur2 vectors of Kafka UtilsTest)', async (t) => {

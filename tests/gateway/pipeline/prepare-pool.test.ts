@@ -83,10 +83,10 @@ t.test('a closed pool refuses work', async (t) => {
   await t.rejects(pool.prepare(SPEC, sourceRecords(1)), /closed/);
 });
 
-t.test('packing keeps every value, key, header and timestamp, and moves the values in one buffer', async (t) => {
+t.test('packing keeps every value, key, header and timestamp, and moves values and headers in one buffer', async (t) => {
   const inline = await createPreparePool({ size: 0, validator: createValidator(), log }).prepare(SPEC, sourceRecords(30));
   const { packed, transfer } = packBatch(inline);
-  t.equal(transfer[0]!.byteLength, packed.valueEnds.at(-1), 'the values, and nothing else, in the buffer that is moved');
+  t.equal(transfer[0]!.byteLength, packed.headerEnds.at(-1), 'the values and headers, and nothing else, in the buffer that is moved');
   t.same(sent(unpackBatch(packed)), sent(inline));
 });
 
