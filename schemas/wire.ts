@@ -43,21 +43,25 @@ function invalidPaths(type: Type, value: unknown): string[] {
   return paths;
 }
 
+/** Where values are encoded before they are copied out at their exact size; grown when a value does not fit. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
 export function encodeWire(schemaId: number, type: Type, value: unknown): Buffer {
   if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > MAX_SCHEMA_ID) {
     throw new WireFormatError('DX_ERR_WIRE_SCHEMA_ID', `schema id must be an integer from 0 to ${MAX_SCHEMA_ID}`);
   }
-  let body: Buffer;
+  let end: number;
   try {
-    body = type.toBuffer(value);
+    // encode answers the bytes missing, as a negative number, when the value does not fit.
+    while ((end = type.encode(value, scratch, WIRE_HEADER_LENGTH)) < 0) scratch = Buffer.allocUnsafe(2 * (scratch.length - end));
   } catch (err) {
     // Values are left out of the message on purpose: they may be ID numbers.
     throw new WireFormatError('DX_ERR_WIRE_INVALID_VALUE', `value does not match the Avro schema at: ${invalidPaths(type, value).join(', ')}`, { cause: err });
   }
-  const message = Buffer.allocUnsafe(WIRE_HEADER_LENGTH + body.length);
+  const message = Buffer.allocUnsafe(end);
   message.writeUInt8(WIRE_MAGIC_BYTE, 0);
   message.writeUInt32BE(schemaId, 1);
-  body.copy(message, WIRE_HEADER_LENGTH);
+  scratch.copy(message, WIRE_HEADER_LENGTH, WIRE_HEADER_LENGTH, end);
   return message;
 }
 

@@ -22,6 +22,19 @@ function writeVarint(buffer: Buffer, offset: number, value: number): number {
   return offset;
 }
 
+/** Header names are few (the pipeline's own); their bytes are kept. */
+const nameBytes = new Map<string, Buffer>();
+const MAX_KEPT_NAMES = 64;
+
+function bytesOfName(name: string): Buffer {
+  let bytes = nameBytes.get(name);
+  if (bytes === undefined) {
+    bytes = Buffer.from(name, 'utf8');
+    if (nameBytes.size < MAX_KEPT_NAMES) nameBytes.set(name, bytes);
+  }
+  return bytes;
+}
+
 /**
  * Headers encoded as a Kafka record carries them (their count, then each name and value with its byte length),
  * for kafkajs as patches/ leaves it, which copies such a Buffer into the record. Encoding them where the message is
@@ -29,16 +42,21 @@ function writeVarint(buffer: Buffer, offset: number, value: number): number {
  * `headers`; only the patched producer may be given it.
  */
 export function encodeHeaders(headers: Record<string, string>): IHeaders {
-  const entries = Object.entries(headers).map(([name, value]) => [name, Buffer.byteLength(name), value, Buffer.byteLength(value)] as const);
-  let size = sizeOfVarint(entries.length);
-  for (const [, nameBytes, , valueBytes] of entries) size += sizeOfVarint(nameBytes) + nameBytes + sizeOfVarint(valueBytes) + valueBytes;
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    const encodedName = bytesOfName(name);
+    const encodedValue = Buffer.from(value, 'utf8');
+    parts.push(encodedName, encodedValue);
+    size += sizeOfVarint(encodedName.length) + encodedName.length + sizeOfVarint(encodedValue.length) + encodedValue.length;
+  }
+  size += sizeOfVarint(parts.length / 2);
   const buffer = Buffer.allocUnsafe(size);
-  let offset = writeVarint(buffer, 0, entries.length);
-  for (const [name, nameBytes, value, valueBytes] of entries) {
-    offset = writeVarint(buffer, offset, nameBytes);
-    offset += buffer.write(name, offset, 'utf8');
-    offset = writeVarint(buffer, offset, valueBytes);
-    offset += buffer.write(value, offset, 'utf8');
+  let offset = writeVarint(buffer, 0, parts.length / 2);
+  for (const part of parts) {
+    offset = writeVarint(buffer, offset, part.length);
+    buffer.set(part, offset);
+    offset += part.length;
   }
   return buffer as unknown as IHeaders;
 }

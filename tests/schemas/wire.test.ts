@@ -29,6 +29,18 @@ t.test('the header is magic byte 0 followed by the schema id as 4 big-endian byt
   t.equal(readWireSchemaId(message), 0x01020304);
 });
 
+t.test('values of any size are encoded whole, each message in memory of its own', async (t) => {
+  const small = { id_number: '11010519491231002X', name: '张三' };
+  const large = { ...small, registered_address: '北京市东城区'.repeat(40_000) };
+  const first = encodeWire(42, person.avroType, small);
+  const big = encodeWire(42, person.avroType, large);
+  const again = encodeWire(42, person.avroType, small);
+  t.ok(big.length > 700_000, 'a value larger than the encoder started with');
+  t.match(decodeWire(big, lookupPerson).value, large);
+  t.same(again, first, 'the next value after a large one is unchanged');
+  t.match(decodeWire(first, lookupPerson).value, small, 'an earlier message is not overwritten by later ones');
+});
+
 t.test('absent optional fields are encoded as null', async (t) => {
   const decoded = decodeWire(encodeWire(42, person.avroType, { id_number: '11010519491231002X', name: '张三' }), lookupPerson);
   t.match(decoded.value, { id_number: '11010519491231002X', name: '张三', sex: null, birth_date: null });
