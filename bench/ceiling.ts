@@ -1,5 +1,7 @@
 import * as patched from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 import * as published from 'kafkajs-published';
+import { encodeHeaders } from '../gateway/kafka/encoded-headers.ts';
 
 export interface CeilingResult {
   records: number;
@@ -7,9 +9,12 @@ export interface CeilingResult {
   recordsPerSecond: number;
 }
 
-/** Headers of the gateway's size and number (see publisher.ts): a 32-character message id and `dx-source`. */
-function provenanceLike(key: string): Record<string, string> {
-  return { 'dx-message-id': key.padEnd(32, '0'), 'dx-source': JSON.stringify(['00000000-0000-4000-8000-000000000000', 'dx_bench_people', { cursor: '2026-01-01 00:00:00+00', key }]) };
+/**
+ * Headers of the gateway's size and number (see publisher.ts), a 32-character message id and `dx-source`, handed
+ * over encoded as the gateway hands them to the patched producer.
+ */
+function provenanceLike(key: string): IHeaders {
+  return encodeHeaders({ 'dx-message-id': key.padEnd(32, '0'), 'dx-source': JSON.stringify(['00000000-0000-4000-8000-000000000000', 'dx_bench_people', { cursor: '2026-01-01 00:00:00+00', key }]) });
 }
 
 /** kafkajs with patches/ (what the gateway runs), or kafkajs 2.2.4 as published (a second copy, left unpatched). */
@@ -24,6 +29,7 @@ export async function measureCeiling(
   topic: string,
   options: { client: CeilingClient; records: number; batchSize: number; valueBytes: number; inFlight: number; partitions: number; withHeaders?: boolean },
 ): Promise<CeilingResult> {
+  if (options.withHeaders && options.client !== 'patched') throw new Error('encoded headers need the patched client');
   const { Kafka, logLevel, Partitioners } = options.client === 'patched' ? patched : published;
   const kafka = new Kafka({ clientId: 'bench-ceiling', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
