@@ -23,7 +23,8 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding:
 /** CPU seconds used so far by the process and by its main thread (whose thread id is the process id). */
 function cpuSeconds(pid: number): { total: number; eventLoop: number } {
   const used = (path: string) => {
-    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after the thread name, which may hold anything
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime and stime, fields 14 and 15 of stat
   };
   return { total: used(`/proc/${pid}/stat`), eventLoop: used(`/proc/${pid}/task/${pid}/stat`) };

@@ -38,7 +38,7 @@ if (only.has('ceiling') || only.has('pull')) {
     ['1', 'ceiling: raw kafkajs producer, as published', 'published', false],
     ['1p', 'the same with patches/ (what the gateway runs)', 'patched', false],
     // Not the issue's ceiling, which has no headers: what the gateway's producer does with its two headers.
-    ['1b', '1p with the two provenance headers, encoded as the gateway hands them over', 'patched', true],
+    ['1b', '1p with the two provenance headers, handed over encoded (encoded on this thread)', 'patched', true],
   ];
   for (const [id, label, client, withHeaders] of runs) {
     log(`ceiling ${id}: ${label}, ${rows} records of ${VALUE_BYTES} bytes`);

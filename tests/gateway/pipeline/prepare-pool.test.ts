@@ -7,7 +7,7 @@ import { createValidator } from '../../../schemas/validate.ts';
 import { packBatch, unpackBatch } from '../../../gateway/pipeline/packed-batch.ts';
 import { createPreparePool } from '../../../gateway/pipeline/prepare-pool.ts';
 import type { TargetSpec } from '../../../gateway/pipeline/prepare-target.ts';
-import type { PreparedBatch } from '../../../gateway/pipeline/publisher.ts';
+import { recordOutcomes, type PreparedBatch } from '../../../gateway/pipeline/publisher.ts';
 
 const SPEC: TargetSpec = {
   connectorId: '6f1c2d3e-0000-4000-8000-000000000001',
@@ -95,4 +95,18 @@ t.test('a batch the worker cannot prepare fails with the reason, and the worker 
   t.teardown(() => pool.close());
   await t.rejects(pool.prepare({ ...SPEC, connectorId: 'other', schemaName: 'no.such-schema' }, sourceRecords(1)), /preparing a batch failed/);
   t.match(await pool.prepare(SPEC, sourceRecords(5)), { read: 5, published: 4 });
+});
+
+t.test('the outcome of each record is told in its place, however published and rejected records alternate', async (t) => {
+  const worker = createPreparePool({ size: 1, validator: createValidator(), log });
+  t.teardown(() => worker.close());
+  const records = sourceRecords(10);
+  // Rejected first, in the middle and last (sourceRecords breaks every fifth).
+  const mixed = [4, 0, 1, 9, 2, 3, 5, 6, 7, 8].map((index) => records[index]!);
+  const expected = mixed.map((record, index) => ([0, 3].includes(index) ? { status: 'rejected' } : { status: 'published', key: String(record.value.sfzh) }));
+  for (const pool of [createPreparePool({ size: 0, validator: createValidator(), log }), worker]) {
+    const outcomes = recordOutcomes(await pool.prepare(SPEC, [...mixed, records[4]!]));
+    t.match(outcomes, [...expected, { status: 'rejected' }]);
+    t.same(outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => 'errors' in outcome && outcome.errors[0]?.path), ['/id_number', '/id_number', '/id_number']);
+  }
 });
