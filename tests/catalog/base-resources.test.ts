@@ -5,7 +5,7 @@ import { seedBaseResources } from '../../catalog/base-resources.ts';
 import { createCatalogRepository } from '../../catalog/repository.ts';
 import { migrate } from '../../gateway/db/migrate.ts';
 import { createDb } from '../../gateway/plugins/db.ts';
-import { createTestDatabase } from '../helpers/database.ts';
+import { createMigratedDatabase, createTestDatabase } from '../helpers/database.ts';
 
 t.test('instances seeding one database at the same time create each base resource once', async (t) => {
   const url = await createTestDatabase(t);
@@ -24,13 +24,7 @@ t.test('instances seeding one database at the same time create each base resourc
 });
 
 t.test('a base resource made by hand before its seed is kept, not duplicated', async (t) => {
-  const url = await createTestDatabase(t);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await migrate(client, pino({ level: 'silent' }));
-  await client.end();
-  const db = createDb({ url, poolSize: 2 });
-  t.teardown(() => db.pool.end());
+  const db = await createMigratedDatabase(t);
   await db.query(
     `INSERT INTO catalog_resources (code, name, kind, provider_code, provider_name, summary, format, items, sharing, open, update_cycle, publish_date, topic, revision)
      VALUES ('101001/000009', '人口库', 'base', 'GAJ', '市公安局', '手工登记', 'database', '[]', '{}', '{}', 'daily', '2026-01-01', 'dx.population.person', 0)`,

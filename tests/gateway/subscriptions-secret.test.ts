@@ -1,24 +1,9 @@
 import t from 'tap';
-import { pino } from 'pino';
-import { migrate } from '../../gateway/db/migrate.ts';
-import { createDb } from '../../gateway/plugins/db.ts';
 import { loadSubscriptionSecret } from '../../gateway/subscriptions/secrets.ts';
-import { createTestDatabase } from '../helpers/database.ts';
-
-async function migratedDb(t: Parameters<typeof createTestDatabase>[0]) {
-  const db = createDb({ url: await createTestDatabase(t), poolSize: 2 });
-  t.teardown(() => db.pool.end());
-  const client = await db.pool.connect();
-  try {
-    await migrate(client, pino({ level: 'silent' }));
-  } finally {
-    client.release();
-  }
-  return db;
-}
+import { createMigratedDatabase } from '../helpers/database.ts';
 
 t.test('without DX_SUBSCRIPTION_SECRET one secret is generated, kept in the database and read by every later start', async (t) => {
-  const db = await migratedDb(t);
+  const db = await createMigratedDatabase(t);
   const [first, second] = await Promise.all([loadSubscriptionSecret(db, undefined), loadSubscriptionSecret(db, undefined)]);
   t.equal(first.source, 'database');
   t.equal(first.secret, second.secret, 'instances starting together agree');

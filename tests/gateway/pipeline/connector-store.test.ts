@@ -1,21 +1,11 @@
-import { pino } from 'pino';
-import pg from 'pg';
 import t, { type Test } from 'tap';
 import type { JsonValue } from '../../../connectors/types.ts';
-import { migrate } from '../../../gateway/db/migrate.ts';
 import { createConnectorStore } from '../../../gateway/pipeline/connector-store.ts';
-import { createDb } from '../../../gateway/plugins/db.ts';
-import { createTestDatabase } from '../../helpers/database.ts';
+import { createMigratedDatabase } from '../../helpers/database.ts';
 import { PERSON_MAPPING } from '../../helpers/person-source.ts';
 
 async function storeWithConnector(t: Test) {
-  const url = await createTestDatabase(t);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await migrate(client, pino({ level: 'silent' }));
-  await client.end();
-  const db = createDb({ url, poolSize: 2 });
-  t.teardown(() => db.pool.end());
+  const db = await createMigratedDatabase(t);
   const store = createConnectorStore(db);
   const connector = await store.create(
     { name: '户籍库', departmentCode: 'GAJ', type: 'sql-pull', kind: 'pull', schemaName: 'population.person', topic: 'p', deadLetterTopic: 'p.dlq', config: {}, mapping: PERSON_MAPPING, schedule: '0 * * * *', options: {} },
