@@ -22,6 +22,9 @@ function writeVarint(buffer: Buffer, offset: number, value: number): number {
   return offset;
 }
 
+/** Encoded headers where kafkajs takes `headers`: its types know only maps of names to values. */
+export const asHeaders = (encoded: Buffer): IHeaders => encoded as unknown as IHeaders;
+
 /** Header names are few (the pipeline's own); their bytes are kept. */
 const nameBytes = new Map<string, Buffer>();
 const MAX_KEPT_NAMES = 64;
@@ -58,5 +61,5 @@ export function encodeHeaders(headers: Record<string, string>): IHeaders {
     buffer.set(part, offset);
     offset += part.length;
   }
-  return buffer as unknown as IHeaders;
+  return asHeaders(buffer);
 }

@@ -1,12 +1,12 @@
-import type { IHeaders, Message, TopicMessages } from 'kafkajs';
-import { encodeHeaders } from '../kafka/encoded-headers.ts';
+import type { Message, TopicMessages } from 'kafkajs';
+import { asHeaders } from '../kafka/encoded-headers.ts';
 import type { PreparedBatch } from './publisher.ts';
 
 /**
  * A prepared batch in the form one thread hands to another: every message's value and encoded headers in one
  * ArrayBuffer that is moved, not copied, and keys and timestamps as flat string lists (cheap to clone). Cloning
  * 1,000 messages as objects would cost the receiving event loop about as much as preparing them. Made for the
- * pipeline's messages: every one has a key and a value (a null value or key would come back empty).
+ * pipeline's messages: every one has a key, a value (a null value or key would come back empty) and encoded headers.
  */
 export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publishedKeys'> {
   topics: { topic: string; count: number }[];
@@ -22,9 +22,9 @@ export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publ
 
 const asBuffer = (value: Message['value']): Buffer => (Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8'));
 
-function encodedHeaders(headers: IHeaders | undefined): Buffer {
-  if (Buffer.isBuffer(headers)) return headers;
-  return encodeHeaders(Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]))) as unknown as Buffer;
+function encodedHeaders(message: Message): Buffer {
+  if (!Buffer.isBuffer(message.headers)) throw new Error('a packed message carries its headers encoded (see encodeHeaders)');
+  return message.headers;
 }
 
 export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
@@ -39,7 +39,7 @@ export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer
   let end = 0;
   messages.forEach((message, index) => {
     const value = asBuffer(message.value);
-    const headers = encodedHeaders(message.headers);
+    const headers = encodedHeaders(message);
     parts.push(value, headers);
     valueEnds[index] = end += value.length;
     headerEnds[index] = end += headers.length;
@@ -62,7 +62,7 @@ export function unpackBatch(packed: PackedBatch): PreparedBatch {
     for (let n = 0; n < count; n++, index++) {
       const valueEnd = valueEnds[index] as number;
       const headerEnd = headerEnds[index] as number;
-      const headers = Buffer.from(bodies, valueEnd, headerEnd - valueEnd) as unknown as IHeaders;
+      const headers = asHeaders(Buffer.from(bodies, valueEnd, headerEnd - valueEnd));
       messages.push({ key: keys[index] as string, value: Buffer.from(bodies, start, valueEnd - start), headers, timestamp: timestamps[index] as string });
       start = headerEnd;
     }
