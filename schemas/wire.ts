@@ -43,26 +43,39 @@ function invalidPaths(type: Type, value: unknown): string[] {
   return paths;
 }
 
-/** Where values are encoded before they are copied out at their exact size; grown when a value does not fit. */
-let scratch = Buffer.allocUnsafe(64 * 1024);
-
-export function encodeWire(schemaId: number, type: Type, value: unknown): Buffer {
+function checkSchemaId(schemaId: number): void {
   if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > MAX_SCHEMA_ID) {
     throw new WireFormatError('DX_ERR_WIRE_SCHEMA_ID', `schema id must be an integer from 0 to ${MAX_SCHEMA_ID}`);
   }
+}
+
+/**
+ * Writes the message into `buffer` at `offset` and answers where it ends, or, when it does not fit, the number of
+ * bytes missing as a negative number (as avsc's `encode` does). Whatever it wrote past `offset` is then garbage.
+ */
+export function encodeWireInto(buffer: Buffer, offset: number, schemaId: number, type: Type, value: unknown): number {
+  checkSchemaId(schemaId);
+  if (buffer.length - offset < WIRE_HEADER_LENGTH) return buffer.length - offset - WIRE_HEADER_LENGTH;
   let end: number;
   try {
-    // encode answers the bytes missing, as a negative number, when the value does not fit.
-    while ((end = type.encode(value, scratch, WIRE_HEADER_LENGTH)) < 0) scratch = Buffer.allocUnsafe(2 * (scratch.length - end));
+    end = type.encode(value, buffer, offset + WIRE_HEADER_LENGTH);
   } catch (err) {
     // Values are left out of the message on purpose: they may be ID numbers.
     throw new WireFormatError('DX_ERR_WIRE_INVALID_VALUE', `value does not match the Avro schema at: ${invalidPaths(type, value).join(', ')}`, { cause: err });
   }
-  const message = Buffer.allocUnsafe(end);
-  message.writeUInt8(WIRE_MAGIC_BYTE, 0);
-  message.writeUInt32BE(schemaId, 1);
-  scratch.copy(message, WIRE_HEADER_LENGTH, WIRE_HEADER_LENGTH, end);
-  return message;
+  if (end < 0) return end;
+  buffer[offset] = WIRE_MAGIC_BYTE;
+  buffer.writeUInt32BE(schemaId, offset + 1);
+  return end;
+}
+
+/** Where single values are encoded before they are copied out at their exact size; grown when a value does not fit. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+export function encodeWire(schemaId: number, type: Type, value: unknown): Buffer {
+  let end: number;
+  while ((end = encodeWireInto(scratch, 0, schemaId, type, value)) < 0) scratch = Buffer.allocUnsafe(2 * (scratch.length - end));
+  return Buffer.from(scratch.subarray(0, end));
 }
 
 export function readWireSchemaId(buffer: Buffer): number {

@@ -1,12 +1,14 @@
 import type { Message, TopicMessages } from 'kafkajs';
-import { asHeaders } from '../kafka/encoded-headers.ts';
+import type { Type } from 'avsc';
+import { encodeWireInto } from '../../schemas/wire.ts';
+import { asHeaders, encodedHeadersLength, writeHeaders } from '../kafka/encoded-headers.ts';
 import type { PreparedBatch } from './publisher.ts';
 
 /**
  * A prepared batch in the form one thread hands to another: every message's value and encoded headers in one
  * ArrayBuffer that is moved, not copied, and keys and timestamps as flat string lists (cheap to clone). Cloning
- * 1,000 messages as objects would cost the receiving event loop about as much as preparing them. Made for the
- * pipeline's messages: every one has a key, a value (a null value or key would come back empty) and encoded headers.
+ * 1,000 messages as objects would cost the receiving event loop about as much as preparing them. Every message has a
+ * key, a value and encoded headers.
  */
 export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publishedKeys'> {
   topics: { topic: string; count: number }[];
@@ -20,37 +22,99 @@ export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publ
   headerEnds: Uint32Array;
 }
 
-const asBuffer = (value: Message['value']): Buffer => (Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8'));
-
-function encodedHeaders(message: Message): Buffer {
-  if (!Buffer.isBuffer(message.headers)) throw new Error('a packed message carries its headers encoded (see encodeHeaders)');
-  return message.headers;
+/** What a packed batch moves to the receiving thread instead of copying. */
+export function transferables(packed: PackedBatch): ArrayBuffer[] {
+  return [packed.bodies, packed.valueEnds.buffer as ArrayBuffer, packed.headerEnds.buffer as ArrayBuffer, packed.accepted.buffer as ArrayBuffer];
 }
 
-export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
-  // The published keys are the keys of the first messages (the resource topic's): not sent twice.
-  const { topicMessages, publishedKeys: _keys, ...rest } = batch;
-  const messages = topicMessages.flatMap((entry) => entry.messages);
-  const parts: Buffer[] = [];
-  const valueEnds = new Uint32Array(messages.length);
-  const headerEnds = new Uint32Array(messages.length);
+/**
+ * The messages of one topic written one after the other, values and headers straight into one growing buffer (no
+ * Buffer per value or header). The buffer is kept for the next batch: `bodies` copies out what was written.
+ */
+export class MessageBodies {
+  #buffer: Buffer;
+  #length = 0;
+  readonly keys: string[] = [];
+  readonly timestamps: string[] = [];
+  readonly valueEnds: number[] = [];
+  readonly headerEnds: number[] = [];
+  readonly #valueBytes: number[] = [];
+
+  constructor(buffer: Buffer) {
+    this.#buffer = buffer;
+  }
+
+  get count(): number {
+    return this.keys.length;
+  }
+
+  get byteLength(): number {
+    return this.#length;
+  }
+
+  /** The buffer written into, to be handed to the next batch's MessageBodies. */
+  get buffer(): Buffer {
+    return this.#buffer;
+  }
+
+  #reserve(bytes: number): void {
+    if (this.#length + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.#buffer.length, this.#length + bytes));
+    this.#buffer.copy(grown, 0, 0, this.#length);
+    this.#buffer = grown;
+  }
+
+  /** A message whose value is in Confluent wire format (magic byte, schema id, Avro body). */
+  addWire(key: string, timestamp: string, schemaId: number, type: Type, value: unknown, headerNames: readonly Buffer[], headerValues: readonly string[]): void {
+    let end: number;
+    while ((end = encodeWireInto(this.#buffer, this.#length, schemaId, type, value)) < 0) this.#reserve(this.#buffer.length - this.#length - end);
+    this.#endValue(key, timestamp, end, headerNames, headerValues);
+  }
+
+  /** A message whose value is text (a dead letter's JSON). */
+  addText(key: string, timestamp: string, text: string, headerNames: readonly Buffer[], headerValues: readonly string[]): void {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    this.#reserve(bytes);
+    this.#endValue(key, timestamp, this.#length + this.#buffer.write(text, this.#length, bytes, 'utf8'), headerNames, headerValues);
+  }
+
+  #endValue(key: string, timestamp: string, valueEnd: number, headerNames: readonly Buffer[], headerValues: readonly string[]): void {
+    this.#length = valueEnd;
+    this.#reserve(encodedHeadersLength(headerNames, headerValues, this.#valueBytes));
+    this.#length = writeHeaders(this.#buffer, this.#length, headerNames, headerValues, this.#valueBytes);
+    this.keys.push(key);
+    this.timestamps.push(timestamp);
+    this.valueEnds.push(valueEnd);
+    this.headerEnds.push(this.#length);
+  }
+
+  /** The bytes written, copied to `target` at `at`; value and header ends are shifted by `at` into `valueEnds` and `headerEnds` from `index`. */
+  copyTo(target: Uint8Array, at: number, valueEnds: Uint32Array, headerEnds: Uint32Array, index: number): void {
+    target.set(this.#buffer.subarray(0, this.#length), at);
+    for (let n = 0; n < this.count; n++) {
+      valueEnds[index + n] = (this.valueEnds[n] as number) + at;
+      headerEnds[index + n] = (this.headerEnds[n] as number) + at;
+    }
+  }
+}
+
+/** The messages of several topics, in that order, as one packed batch's messages. */
+export function joinBodies(parts: { topic: string; bodies: MessageBodies }[]): Pick<PackedBatch, 'topics' | 'keys' | 'timestamps' | 'bodies' | 'valueEnds' | 'headerEnds'> {
+  const present = parts.filter(({ bodies }) => bodies.count > 0);
+  const count = present.reduce((sum, { bodies }) => sum + bodies.count, 0);
+  const bodies = new ArrayBuffer(present.reduce((sum, part) => sum + part.bodies.byteLength, 0));
+  const valueEnds = new Uint32Array(count);
+  const headerEnds = new Uint32Array(count);
   const keys: string[] = [];
   const timestamps: string[] = [];
-  let end = 0;
-  messages.forEach((message, index) => {
-    const value = asBuffer(message.value);
-    const headers = encodedHeaders(message);
-    parts.push(value, headers);
-    valueEnds[index] = end += value.length;
-    headerEnds[index] = end += headers.length;
-    keys.push(String(message.key ?? ''));
-    timestamps.push(String(message.timestamp ?? ''));
-  });
-  const joined = Buffer.concat(parts, end);
-  // A fresh ArrayBuffer holding exactly the bodies: Buffer.concat may return a view into Node's shared pool.
-  const bodies = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength ? (joined.buffer as ArrayBuffer) : (joined.buffer.slice(joined.byteOffset, joined.byteOffset + end) as ArrayBuffer);
-  const packed: PackedBatch = { ...rest, topics: topicMessages.map(({ topic, messages: list }) => ({ topic, count: list.length })), keys, timestamps, bodies, valueEnds, headerEnds };
-  return { packed, transfer: [bodies, valueEnds.buffer as ArrayBuffer, headerEnds.buffer as ArrayBuffer, rest.accepted.buffer as ArrayBuffer] };
+  let at = 0;
+  for (const part of present) {
+    part.bodies.copyTo(new Uint8Array(bodies), at, valueEnds, headerEnds, keys.length);
+    at += part.bodies.byteLength;
+    keys.push(...part.bodies.keys);
+    timestamps.push(...part.bodies.timestamps);
+  }
+  return { topics: present.map(({ topic, bodies: part }) => ({ topic, count: part.count })), keys, timestamps, bodies, valueEnds, headerEnds };
 }
 
 export function unpackBatch(packed: PackedBatch): PreparedBatch {

@@ -39,7 +39,7 @@ export function createPreparePool(options: { size: number; validator: RecordVali
   let closed = false;
 
   async function prepareHere(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
-    return prepareBatch(localTargets.get(spec), records);
+    return unpackBatch(prepareBatch(localTargets.get(spec), records));
   }
 
   function start(slot: number): Thread {

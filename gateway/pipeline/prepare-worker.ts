@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { SourceRecord } from '../../connectors/types.ts';
 import { createValidator } from '../../schemas/validate.ts';
-import { packBatch } from './packed-batch.ts';
+import { transferables } from './packed-batch.ts';
 import { createTargetCache, type TargetSpec } from './prepare-target.ts';
 import { prepareBatch } from './publisher.ts';
 
@@ -18,8 +18,8 @@ const targets = createTargetCache(createValidator());
 
 port.on('message', (request: PrepareRequest) => {
   try {
-    const { packed, transfer } = packBatch(prepareBatch(targets.get(request.spec), request.records));
-    port.postMessage({ id: request.id, packed }, transfer);
+    const packed = prepareBatch(targets.get(request.spec), request.records);
+    port.postMessage({ id: request.id, packed }, transferables(packed));
   } catch (error) {
     port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -1,12 +1,11 @@
 import type { Message, TopicMessages } from 'kafkajs';
 import type { CanonicalSchema } from '../../schemas/canonical.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
-import { encodeWire } from '../../schemas/wire.ts';
-import { encodeHeaders } from '../kafka/encoded-headers.ts';
 import type { SourceRecord } from '../../connectors/types.ts';
 import type { BatchCommit, RejectedRecord } from './connector-store.ts';
 import type { MappingResult } from './mapping/apply.ts';
 import { messageId } from './message-id.ts';
+import { joinBodies, MessageBodies, type PackedBatch } from './packed-batch.ts';
 
 export interface PublishTarget {
   connectorId: string;
@@ -37,66 +36,56 @@ export function recordOutcomes(batch: PublishedBatch): RecordOutcome[] {
   );
 }
 
-/**
- * Provenance, kept short: every byte is sent and stored with every record. `dx-source` is the JSON array
- * `[connector id, source partition, offset]`.
- */
-function provenance(target: PublishTarget, record: SourceRecord): Record<string, string> {
-  const offset = JSON.stringify(record.offset);
-  return {
-    'dx-message-id': messageId(target.connectorId, record.partition, offset),
-    'dx-source': `[${JSON.stringify(target.connectorId)},${JSON.stringify(record.partition)},${offset}]`,
-  };
-}
+/** The provenance headers: `dx-source` is the JSON array `[connector id, source partition, offset]`. */
+const PROVENANCE = ['dx-message-id', 'dx-source'].map((name) => Buffer.from(name, 'utf8'));
+const REJECTED = [...PROVENANCE, Buffer.from('dx-rejected', 'utf8')];
 
-/** Maps, validates and encodes one record; a bad record is an outcome, not an exception. */
-function prepare(target: PublishTarget, record: SourceRecord): { outcome: RecordOutcome; message: Message } {
-  const mapped = target.map(record.value);
-  const errors = mapped.ok ? target.validator.validateRecord(target.schema.name, mapped.value) : mapped.problems;
-  const timestamp = String(record.timestamp ?? Date.now());
-  if (!mapped.ok || errors.length > 0) {
-    const dead = { connectorId: target.connectorId, partition: record.partition, offset: record.offset, errors, source: record.value };
-    return {
-      outcome: { status: 'rejected', errors },
-      message: { key: target.connectorId, value: JSON.stringify(dead), headers: encodeHeaders({ ...provenance(target, record), 'dx-rejected': 'true' }), timestamp },
-    };
-  }
-  const key = String(mapped.value[target.schema.businessKey]);
-  return {
-    outcome: { status: 'published', key },
-    message: { key, value: encodeWire(target.schemaId, target.schema.avroType, mapped.value), headers: encodeHeaders(provenance(target, record)), timestamp },
-  };
-}
+/** Kept between batches (each thread has its own): what a batch's messages are written into before they are copied out. */
+const buffers: { published: Buffer; rejected: Buffer } = { published: Buffer.allocUnsafeSlow(256 * 1024), rejected: Buffer.allocUnsafeSlow(16 * 1024) };
 
 export interface PreparedBatch extends PublishedBatch {
   topicMessages: TopicMessages[];
 }
 
-/** Maps, validates and encodes a batch: valid records for the resource topic, bad ones for its dead-letter topic. */
-export function prepareBatch(target: PublishTarget, records: readonly SourceRecord[]): PreparedBatch {
-  const good: Message[] = [];
-  const dead: Message[] = [];
+/**
+ * Maps, validates and encodes a batch: valid records for the resource topic, bad ones (a bad record is an outcome,
+ * not an exception) for its dead-letter topic, with provenance kept short since every byte is sent and stored
+ * with every record. The messages come packed, to be moved to another thread or unpacked (unpackBatch) to send.
+ */
+export function prepareBatch(target: PublishTarget, records: readonly SourceRecord[]): PackedBatch {
+  const published = new MessageBodies(buffers.published);
+  const dead = new MessageBodies(buffers.rejected);
   const accepted = new Uint8Array(records.length);
-  const publishedKeys: string[] = [];
   const rejected: RejectedRecord[] = [];
   const offsets = new Map<string, SourceRecord['offset']>();
-  records.forEach((record, index) => {
-    const { outcome, message } = prepare(target, record);
+  const sourcePrefixes = new Map<string, string>();
+  const { connectorId, schema, schemaId } = target;
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index] as SourceRecord;
+    const mapped = target.map(record.value);
+    const errors = mapped.ok ? target.validator.validateRecord(schema.name, mapped.value) : mapped.problems;
+    const offset = JSON.stringify(record.offset);
+    let sourcePrefix = sourcePrefixes.get(record.partition);
+    if (sourcePrefix === undefined) sourcePrefixes.set(record.partition, (sourcePrefix = `[${JSON.stringify(connectorId)},${JSON.stringify(record.partition)},`));
+    const provenance = [messageId(connectorId, record.partition, offset), `${sourcePrefix}${offset}]`];
+    const timestamp = String(record.timestamp ?? Date.now());
     offsets.set(record.partition, record.offset);
-    if (outcome.status === 'published') {
+    if (mapped.ok && errors.length === 0) {
       accepted[index] = 1;
-      publishedKeys.push(outcome.key);
-      good.push(message);
+      published.addWire(String(mapped.value[schema.businessKey]), timestamp, schemaId, schema.avroType, mapped.value, PROVENANCE, provenance);
     } else {
-      dead.push(message);
-      rejected.push({ partition: record.partition, offset: record.offset, source: record.value, errors: outcome.errors });
+      const letter = JSON.stringify({ connectorId, partition: record.partition, offset: record.offset, errors, source: record.value });
+      dead.addText(connectorId, timestamp, letter, REJECTED, [...provenance, 'true']);
+      rejected.push({ partition: record.partition, offset: record.offset, source: record.value, errors });
     }
-  });
-  const topicMessages = [
-    ...(good.length > 0 ? [{ topic: target.topic, messages: good }] : []),
-    ...(dead.length > 0 ? [{ topic: target.deadLetterTopic, messages: dead }] : []),
-  ];
-  return { read: records.length, published: good.length, rejected, offsets, accepted, publishedKeys, topicMessages };
+  }
+  buffers.published = published.buffer;
+  buffers.rejected = dead.buffer;
+  const messages = joinBodies([
+    { topic: target.topic, bodies: published },
+    { topic: target.deadLetterTopic, bodies: dead },
+  ]);
+  return { read: records.length, published: published.count, rejected, offsets, accepted, ...messages };
 }
 
 /** Kept under the broker's default message.max.bytes (1 MiB) with room for the request's own framing. */

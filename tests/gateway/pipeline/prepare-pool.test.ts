@@ -4,10 +4,13 @@ import type { SourceRecord } from '../../../connectors/types.ts';
 import { createFixtureGenerator } from '../../../schemas/fixtures/index.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../../../schemas/fixtures/household-register.ts';
 import { createValidator } from '../../../schemas/validate.ts';
-import { packBatch, unpackBatch } from '../../../gateway/pipeline/packed-batch.ts';
+import { transferables, unpackBatch } from '../../../gateway/pipeline/packed-batch.ts';
 import { createPreparePool } from '../../../gateway/pipeline/prepare-pool.ts';
-import type { TargetSpec } from '../../../gateway/pipeline/prepare-target.ts';
-import { recordOutcomes, type PreparedBatch } from '../../../gateway/pipeline/publisher.ts';
+import { buildTarget, type TargetSpec } from '../../../gateway/pipeline/prepare-target.ts';
+import { prepareBatch, recordOutcomes, type PreparedBatch } from '../../../gateway/pipeline/publisher.ts';
+import { messageId } from '../../../gateway/pipeline/message-id.ts';
+import { encodeHeaders } from '../../../gateway/kafka/encoded-headers.ts';
+import { encodeWire } from '../../../schemas/wire.ts';
 
 const SPEC: TargetSpec = {
   connectorId: '6f1c2d3e-0000-4000-8000-000000000001',
@@ -83,11 +86,25 @@ t.test('a closed pool refuses work', async (t) => {
   await t.rejects(pool.prepare(SPEC, sourceRecords(1)), /closed/);
 });
 
-t.test('packing keeps every value, key, header and timestamp, and moves values and headers in one buffer', async (t) => {
-  const inline = await createPreparePool({ size: 0, validator: createValidator(), log }).prepare(SPEC, sourceRecords(30));
-  const { packed, transfer } = packBatch(inline);
-  t.equal(transfer[0]!.byteLength, packed.headerEnds.at(-1), 'the values and headers, and nothing else, in the buffer that is moved');
-  t.same(sent(unpackBatch(packed)), sent(inline));
+t.test('a prepared batch holds each message as encoding it alone gives, values and headers in the one buffer that is moved', async (t) => {
+  const validator = createValidator();
+  const target = buildTarget(SPEC, validator);
+  // Larger than the buffers a batch is first written into (256 KiB published, 16 KiB rejected): both must grow.
+  const records = sourceRecords(3000);
+  const packed = prepareBatch(target, records);
+  t.equal(transferables(packed)[0]!.byteLength, packed.headerEnds.at(-1), 'the values and headers, and nothing else, in the buffer that is moved');
+  const [resource, deadLetters] = unpackBatch(packed).topicMessages;
+  const provenance = (record: SourceRecord) => ({ 'dx-message-id': messageId(SPEC.connectorId, 'hukou', JSON.stringify(record.offset)), 'dx-source': JSON.stringify([SPEC.connectorId, 'hukou', record.offset]) });
+  const valid = records.filter((_, index) => index % 5 !== 4);
+  const broken = records.filter((_, index) => index % 5 === 4);
+  t.same(resource!.messages.map((message) => [message.key, Buffer.from(message.value as Buffer).toString('base64'), Buffer.from(message.headers as unknown as Buffer).toString('base64'), message.timestamp]), valid.map((record) => {
+    const mapped = target.map(record.value);
+    if (!mapped.ok) throw new Error('a valid fixture did not map');
+    return [mapped.value.id_number, encodeWire(SPEC.schemaId, target.schema.avroType, mapped.value).toString('base64'), (encodeHeaders(provenance(record)) as unknown as Buffer).toString('base64'), String(record.timestamp)];
+  }));
+  t.same(deadLetters!.messages.map((message) => [message.key, Buffer.from(message.headers as unknown as Buffer).toString('base64'), message.timestamp]), broken.map((record) => [SPEC.connectorId, (encodeHeaders({ ...provenance(record), 'dx-rejected': 'true' }) as unknown as Buffer).toString('base64'), String(record.timestamp)]));
+  t.match(deadLetters!.messages.map((message) => JSON.parse(String(message.value))), broken.map((record) => ({ connectorId: SPEC.connectorId, partition: 'hukou', offset: record.offset, errors: [{ path: '/id_number' }], source: record.value })));
+  t.same(Object.keys(JSON.parse(String(deadLetters!.messages[0]!.value))), ['connectorId', 'partition', 'offset', 'errors', 'source']);
 });
 
 t.test('a batch the worker cannot prepare fails with the reason, and the worker goes on with the next', async (t) => {
