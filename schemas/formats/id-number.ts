@@ -40,18 +40,25 @@ export function normaliseIdNumber(input: string): string {
   return input.trim().replace(/x$/, 'X');
 }
 
+const ZERO = 48;
+
 export function idNumberWeightedSum(first17: string): number {
   let sum = 0;
   for (let i = 0; i < ID_NUMBER_WEIGHTS.length; i += 1) {
-    sum += Number(first17.charAt(i)) * (ID_NUMBER_WEIGHTS[i] ?? 0);
+    sum += (first17.charCodeAt(i) - ZERO) * (ID_NUMBER_WEIGHTS[i] ?? 0);
   }
   return sum;
 }
 
+/** The check character of 17 digits (not checked: callers do). */
+function checkCharacterOf(digits: string): string {
+  const check = (12 - (idNumberWeightedSum(digits) % 11)) % 11;
+  return check === 10 ? 'X' : String(check);
+}
+
 export function idNumberCheckCharacter(first17: string): string {
   if (!BODY_PATTERN.test(first17)) throw new Error('ID number body must be 17 digits');
-  const check = (12 - (idNumberWeightedSum(first17) % 11)) % 11;
-  return check === 10 ? 'X' : String(check);
+  return checkCharacterOf(first17);
 }
 
 export function checkIdNumber(input: string, options: IdNumberCheckOptions = {}): IdNumberCheck {
@@ -73,7 +80,7 @@ function findProblem(value: string, now: Date): IdNumberProblem | undefined {
     return 'birth-date';
   }
   if (toIsoDate(body.slice(6, 14)) > chinaToday(now)) return 'birth-date-in-future';
-  if (idNumberCheckCharacter(body) !== value.charAt(17)) return 'check-character';
+  if (checkCharacterOf(body) !== value.charAt(17)) return 'check-character';
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { CanonicalSchema } from '../../../schemas/canonical.ts';
-import { parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
+import { cleanText, parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
 import { ruleOf, type FieldRule, type MappingSpec } from './spec.ts';
 
 export interface MappingProblem {
@@ -37,8 +37,9 @@ function convert(field: CompiledField, raw: unknown): { value: string | null } |
     return decimal === undefined ? { problem: { path: `/${name}`, rule: 'mapping.decimal', message: `"${String(raw).slice(0, 40)}" is not a number` } } : { value: decimal };
   }
   let text = raw instanceof Date ? raw.toISOString() : String(raw);
-  if (rule.fullWidth !== false) text = toHalfWidth(text);
-  if (rule.trim !== false) text = trimAll(text);
+  if (rule.fullWidth !== false && rule.trim !== false) text = cleanText(text);
+  else if (rule.fullWidth !== false) text = toHalfWidth(text);
+  else if (rule.trim !== false) text = trimAll(text);
   if (rule.case === 'upper' || field.isIdentifier) text = text.toUpperCase();
   if (rule.case === 'lower') text = text.toLowerCase();
   if (rule.codes) {

@@ -1,3 +1,5 @@
+import { isCalendarDate } from '../../../schemas/formats/calendar.ts';
+
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const DAY_MS = 86_400_000;
 
@@ -14,10 +16,20 @@ export function trimAll(text: string): string {
   return EDGE_SPACE.test(text) ? text.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '') : text;
 }
 
+// What either toHalfWidth or trimAll would change: most source text has none, and is let through after one test.
+const NEEDS_CLEANING = /[\u3000\uFF01-\uFF5E]|^[\s\u3000]|[\s\u3000]$/;
+
+/** toHalfWidth, then trimAll. */
+export function cleanText(text: string): string {
+  return NEEDS_CLEANING.test(text) ? trimAll(toHalfWidth(text)) : text;
+}
+
+const twoDigits = (value: number) => (value < 10 ? `0${value}` : String(value));
+
+/** Years before 100 are refused: no register holds them, and a source writing one has most likely lost its century. */
 function isoDate(year: number, month: number, day: number): string | undefined {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (year < 100 || !isCalendarDate(year, month, day)) return undefined;
+  return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(day)}`;
 }
 
 /** Excel stores dates as days since 1899-12-30 (its 1900 leap-year bug is folded into that epoch). */
@@ -36,7 +48,10 @@ const AUTO_PATTERNS: [RegExp, (m: RegExpExecArray) => string | undefined][] = [
 
 interface CompiledPattern {
   regex: RegExp;
-  parts: string[];
+  /** The capture groups of the year, month and day. */
+  year: number;
+  month: number;
+  day: number;
 }
 
 const compiledPatterns = new Map<string, CompiledPattern>();
@@ -51,7 +66,7 @@ function compilePattern(pattern: string): CompiledPattern {
     }
     return token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   });
-  return { regex: new RegExp(`^${source}$`), parts };
+  return { regex: new RegExp(`^${source}$`), year: parts.indexOf('Y') + 1, month: parts.indexOf('M') + 1, day: parts.indexOf('D') + 1 };
 }
 
 function byPattern(text: string, pattern: string): string | undefined {
@@ -62,16 +77,14 @@ function byPattern(text: string, pattern: string): string | undefined {
   }
   const match = compiled.regex.exec(text);
   if (!match) return undefined;
-  const { parts } = compiled;
-  const value = (letter: string) => Number(match[parts.indexOf(letter) + 1]);
-  return isoDate(value('Y'), value('M'), value('D'));
+  return isoDate(Number(match[compiled.year]), Number(match[compiled.month]), Number(match[compiled.day]));
 }
 
 /** A date as ISO `YYYY-MM-DD`, or undefined when the input is not a real date in the given form. */
 export function parseDate(input: unknown, form: string): string | undefined {
   if (typeof input === 'number') return form === 'auto' || form === 'excel' ? excelSerialToDate(input) : undefined;
   if (input instanceof Date) return Number.isNaN(input.getTime()) ? undefined : input.toISOString().slice(0, 10);
-  const text = trimAll(toHalfWidth(String(input)));
+  const text = cleanText(String(input));
   if (form === 'excel') return /^\d+(\.\d+)?$/.test(text) ? excelSerialToDate(Number(text)) : undefined;
   if (form !== 'auto') return byPattern(text, form);
   for (const [pattern, convert] of AUTO_PATTERNS) {
@@ -84,6 +97,6 @@ export function parseDate(input: unknown, form: string): string | undefined {
 /** A decimal number as a plain string (no thousands separators, no exponent), or undefined. */
 export function parseDecimal(input: unknown): string | undefined {
   if (typeof input === 'number') return Number.isFinite(input) ? String(input) : undefined;
-  const text = trimAll(toHalfWidth(String(input))).replace(/[,\s]/g, '');
+  const text = cleanText(String(input)).replace(/[,\s]/g, '');
   return /^-?\d+(\.\d+)?$/.test(text) ? text.replace(/^(-?)0+(?=\d)/, '$1') : undefined;
 }

@@ -44,6 +44,16 @@ t.test('dates are read from every common form, including Excel serials', async (
   t.equal(parseDate('yesterday', 'auto'), undefined);
 });
 
+t.test('a date must exist in the calendar, century leap years included, and have a year of three digits or more', async (t) => {
+  t.equal(parseDate('20000229', 'YYYYMMDD'), '2000-02-29', 'a leap year: divisible by 400');
+  t.equal(parseDate('19000229', 'YYYYMMDD'), undefined, 'not a leap year: divisible by 100');
+  t.equal(parseDate('2024-04-31', 'auto'), undefined, 'April has 30 days');
+  t.equal(parseDate('2024-13-01', 'auto'), undefined);
+  t.equal(parseDate('2024-12-00', 'auto'), undefined);
+  t.equal(parseDate('0999-12-31', 'auto'), '0999-12-31');
+  t.equal(parseDate('00500101', 'YYYYMMDD'), undefined, 'a year before 100 has most likely lost its century');
+});
+
 t.test('decimals lose thousands separators and full-width digits but keep their value', async (t) => {
   t.equal(parseDecimal('1,000,000.50'), '1000000.50');
   t.equal(parseDecimal('１２３'), '123');
