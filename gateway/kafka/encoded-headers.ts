@@ -56,9 +56,9 @@ export function writeHeaders(buffer: Buffer, offset: number, names: readonly Buf
 }
 
 /**
- * Headers encoded for kafkajs as patches/ leaves it, which copies such a Buffer into the record. Encoding them where
- * the message is prepared (in a worker thread) spares the event loop about 2 µs per record. The Buffer goes where
- * kafkajs takes `headers`; only the patched producer may be given it.
+ * Headers encoded in a Buffer of their own, for kafkajs as patches/ leaves it, which copies such a Buffer into the
+ * record (the pipeline writes them among its messages with writeHeaders instead). The Buffer goes where kafkajs takes
+ * `headers`; only the patched producer may be given it.
  */
 export function encodeHeaders(headers: Record<string, string>): IHeaders {
   const names = Object.keys(headers).map((name) => Buffer.from(name, 'utf8'));

@@ -14,7 +14,7 @@ export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publ
   topics: { topic: string; count: number }[];
   keys: string[];
   timestamps: string[];
-  /** Per message, its value, then its headers as the record carries them (see encodeHeaders). */
+  /** Per message, its value, then its headers as the record carries them (see writeHeaders). */
   bodies: ArrayBuffer;
   /** Where each message's value ends in `bodies`; its headers follow, up to the next message. */
   valueEnds: Uint32Array;
