@@ -40,8 +40,13 @@ export function recordOutcomes(batch: PublishedBatch): RecordOutcome[] {
 const PROVENANCE = ['dx-message-id', 'dx-source'].map((name) => Buffer.from(name, 'utf8'));
 const REJECTED = [...PROVENANCE, Buffer.from('dx-rejected', 'utf8')];
 
-/** Kept between batches (each thread has its own): what a batch's messages are written into before they are copied out. */
+/**
+ * Kept between batches (each thread has its own): what a batch's messages are written into before they are copied
+ * out. One grown by an unusually large batch is let go, so that it does not stay for the life of the process.
+ */
 const buffers: { published: Buffer; rejected: Buffer } = { published: Buffer.allocUnsafeSlow(256 * 1024), rejected: Buffer.allocUnsafeSlow(16 * 1024) };
+const MAX_KEPT_BYTES = 4 * 1024 * 1024;
+const keep = (buffer: Buffer, kept: Buffer) => (buffer.length <= MAX_KEPT_BYTES ? buffer : kept);
 
 export interface PreparedBatch extends PublishedBatch {
   topicMessages: TopicMessages[];
@@ -79,8 +84,8 @@ export function prepareBatch(target: PublishTarget, records: readonly SourceReco
       rejected.push({ partition: record.partition, offset: record.offset, source: record.value, errors });
     }
   }
-  buffers.published = published.buffer;
-  buffers.rejected = dead.buffer;
+  buffers.published = keep(published.buffer, buffers.published);
+  buffers.rejected = keep(dead.buffer, buffers.rejected);
   const messages = joinBodies([
     { topic: target.topic, bodies: published },
     { topic: target.deadLetterTopic, bodies: dead },
