@@ -27,6 +27,7 @@ const batchSize = Number(values['batch-size']);
 const partitions = Number(values.partitions);
 const only = new Set(values.only.split(','));
 const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a whole number of at least 1, not ${values.repeat}`);
 // The Avro body of a generated resident is about this size; the ceiling sends values of the same size.
 const VALUE_BYTES = 110;
 
