@@ -29,7 +29,8 @@ export function transferables(packed: PackedBatch): ArrayBuffer[] {
 
 /**
  * The messages of one topic written one after the other, values and headers straight into one growing buffer (no
- * Buffer per value or header). The buffer is kept for the next batch: `bodies` copies out what was written.
+ * Buffer per value or header). The buffer can be kept for the next batch (`buffer`): joinBodies copies out what was
+ * written.
  */
 export class MessageBodies {
   #buffer: Buffer;
