@@ -60,7 +60,8 @@ export interface ConnectorTask {
   check(): Promise<CheckResult>;
   /**
    * Yields batches of records after the stored offsets, in offset order within each partition, until the source
-   * has nothing more for now; one run of a pull connector is one full iteration.
+   * has nothing more for now; one run of a pull connector is one full iteration. A yielded batch is the runtime's:
+   * it empties the array once it has taken the records, so a connector must not read it again.
    */
   read(): AsyncIterable<SourceRecord[]>;
   close(): Promise<void>;

@@ -92,6 +92,7 @@ export function createPreparePool(options: { size: number; validator: RecordVali
   }
 
   return {
+    /** Reads `records` before it returns (copied to a worker or prepared here): the caller may then empty the array. */
     prepare(spec: TargetSpec, records: readonly SourceRecord[]): Promise<PreparedBatch> {
       if (closed) return Promise.reject(new Error('the prepare pool is closed'));
       if (threads.length === 0) return prepareHere(spec, records);

@@ -134,6 +134,10 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
         if (signal.aborted) break;
         if (records.length === 0) continue;
         const { started, done: sending } = publish(deps.producer, target, records, issued);
+        // Taken (publish reads the records before it returns): emptied, so that a reference the connector keeps to
+        // its last batch holds no record while the next is read. Records kept that long are promoted out of the
+        // young generation, and collecting them there took a fifth of the event loop's time (see sql-pull's read).
+        records.length = 0;
         issued = started;
         sending.catch(() => undefined);
         committed = committed.then(() => sending).then((published) => deps.store.commitBatch(connector.id, runId, published));

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import t, { type Test } from 'tap';
@@ -98,6 +101,33 @@ t.test('a query source is read in cursor order', async (t) => {
   const records = await readAll(config, 2);
   t.same(records.map((record) => record.value.id), [2, 4, 6]);
   t.equal(records[0]?.partition, 'query');
+});
+
+t.test('no row of a batch the runtime has taken stays reachable, before or while the next batch is read', async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const collectGarbage = vm.runInNewContext('gc') as () => void;
+  const table = await postgresTable(t, 9);
+  // The sleep keeps the next batch's query running while the heap is looked at.
+  const config = { ...postgresConfig(table), table: undefined, query: `SELECT s.* FROM ${table} s CROSS JOIN pg_sleep(0.3)` };
+  const task = sqlPull.create(config as never, createTestContext({ batchSize: 3 }));
+  t.teardown(() => task.close());
+  const batches = task.read()[Symbol.asyncIterator]();
+  const taken = async () => {
+    const batch = (await batches.next()).value as SourceRecord[];
+    const row = new WeakRef(batch[0]?.value as object);
+    batch.length = 0; // as the runtime does once it has taken a batch
+    await sleep(10); // a new job: a WeakRef keeps its target for the rest of the job that made it
+    return row;
+  };
+  const first = await taken();
+  collectGarbage();
+  t.equal(first.deref(), undefined, 'the first batch was collected while the connector waited to be asked for more');
+  const second = await taken();
+  const third = batches.next();
+  await sleep(100);
+  collectGarbage();
+  t.equal(second.deref(), undefined, 'the second batch was collected while the third was read');
+  t.equal(((await third).value as SourceRecord[]).length, 3);
 });
 
 t.test('check names the problem when the database refuses the connection', async (t) => {
