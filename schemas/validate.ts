@@ -25,7 +25,7 @@ const SUMMARY_KEYWORDS = new Set(['if']);
 export function createValidator(options: ValidatorOptions = {}): RecordValidator {
   const now = options.now ?? (() => new Date());
   const schemas = options.schemas ?? CANONICAL_SCHEMAS;
-  const ajv = addDomainFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }), { now });
+  const ajv = addDomainFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }), options.now === undefined ? {} : { now: options.now });
   const compiled = new Map<string, ValidateFunction>(
     schemas.map((schema) => [schema.name, ajv.compile(schema.jsonSchema)]),
   );

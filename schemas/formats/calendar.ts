@@ -16,9 +16,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 let lastDay = NaN;
 let lastDate = '';
 
-/** Dates in Chinese registers are local calendar dates, so "today" is taken in UTC+8. */
-export function chinaToday(now: Date): string {
-  const day = Math.floor((now.getTime() + CHINA_UTC_OFFSET_MS) / DAY_MS);
+/** Dates in Chinese registers are local calendar dates, so "today" is taken in UTC+8. `now` may be epoch milliseconds. */
+export function chinaToday(now: Date | number): string {
+  const day = Math.floor(((typeof now === 'number' ? now : now.getTime()) + CHINA_UTC_OFFSET_MS) / DAY_MS);
   if (day !== lastDay) {
     lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
     lastDay = day;

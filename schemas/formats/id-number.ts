@@ -22,7 +22,8 @@ export type IdNumberCheck =
   | { readonly valid: false; readonly problem: IdNumberProblem };
 
 export interface IdNumberCheckOptions {
-  readonly now?: Date;
+  /** The time "birth date in the future" is judged at, as a Date or epoch milliseconds (default: now). */
+  readonly now?: Date | number;
   /** When true, a lower-case `x` is a problem instead of being normalised; canonical records use this. */
   readonly strict?: boolean;
 }
@@ -63,7 +64,7 @@ export function idNumberCheckCharacter(first17: string): string {
 
 export function checkIdNumber(input: string, options: IdNumberCheckOptions = {}): IdNumberCheck {
   const value = normaliseIdNumber(input);
-  const problem = findProblem(value, options.now ?? new Date());
+  const problem = findProblem(value, options.now ?? Date.now());
   if (problem !== undefined) return { valid: false, problem };
   if (options.strict === true && value !== input) {
     return { valid: false, problem: input.length === ID_NUMBER_LENGTH ? 'lower-case-x' : 'length' };
@@ -71,7 +72,7 @@ export function checkIdNumber(input: string, options: IdNumberCheckOptions = {})
   return { valid: true, value };
 }
 
-function findProblem(value: string, now: Date): IdNumberProblem | undefined {
+function findProblem(value: string, now: Date | number): IdNumberProblem | undefined {
   if (value.length !== ID_NUMBER_LENGTH) return 'length';
   const body = value.slice(0, 17);
   if (!BODY_PATTERN.test(body) || !CHECK_PATTERN.test(value.charAt(17))) return 'characters';

@@ -1,5 +1,5 @@
 import type { CanonicalSchema } from '../../../schemas/canonical.ts';
-import { cleanText, parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
+import { cleanText, isClean, parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
 import { ruleOf, type FieldRule, type MappingSpec } from './spec.ts';
 
 export interface MappingProblem {
@@ -23,9 +23,19 @@ function isEmpty(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && trimAll(value) === '');
 }
 
+/** Text made half-width and trimmed, as far as the rule asks. */
+function cleaned(text: string, rule: FieldRule): string {
+  if (rule.fullWidth !== false && rule.trim !== false) return cleanText(text);
+  if (rule.fullWidth !== false) return toHalfWidth(text);
+  if (rule.trim !== false) return trimAll(text);
+  return text;
+}
+
 function convert(field: CompiledField, raw: unknown): { value: string | null } | { problem: MappingProblem } {
   const { rule, name } = field;
-  if (isEmpty(raw)) return { value: rule.default ?? null };
+  // Most source text needs no cleaning: one test tells, and tells whether it is empty too.
+  const clean = typeof raw === 'string' && isClean(raw);
+  if (clean ? raw === '' : isEmpty(raw)) return { value: rule.default ?? null };
   if (rule.date !== undefined || field.isDate) {
     const date = parseDate(raw, rule.date ?? 'auto');
     return date === undefined
@@ -37,9 +47,7 @@ function convert(field: CompiledField, raw: unknown): { value: string | null } |
     return decimal === undefined ? { problem: { path: `/${name}`, rule: 'mapping.decimal', message: `"${String(raw).slice(0, 40)}" is not a number` } } : { value: decimal };
   }
   let text = raw instanceof Date ? raw.toISOString() : String(raw);
-  if (rule.fullWidth !== false && rule.trim !== false) text = cleanText(text);
-  else if (rule.fullWidth !== false) text = toHalfWidth(text);
-  else if (rule.trim !== false) text = trimAll(text);
+  if (!clean) text = cleaned(text, rule);
   if (rule.case === 'upper' || field.isIdentifier) text = text.toUpperCase();
   if (rule.case === 'lower') text = text.toLowerCase();
   if (rule.codes) {

@@ -19,9 +19,14 @@ export function trimAll(text: string): string {
 // What either toHalfWidth or trimAll would change: most source text has none, and is let through after one test.
 const NEEDS_CLEANING = /[\u3000\uFF01-\uFF5E]|^[\s\u3000]|[\s\u3000]$/;
 
+/** Whether toHalfWidth and trimAll would both leave the text as it is. */
+export function isClean(text: string): boolean {
+  return !NEEDS_CLEANING.test(text);
+}
+
 /** toHalfWidth, then trimAll. */
 export function cleanText(text: string): string {
-  return NEEDS_CLEANING.test(text) ? trimAll(toHalfWidth(text)) : text;
+  return isClean(text) ? text : trimAll(toHalfWidth(text));
 }
 
 const twoDigits = (value: number) => (value < 10 ? `0${value}` : String(value));
