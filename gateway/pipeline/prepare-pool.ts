@@ -4,6 +4,7 @@ import type { SourceRecord } from '../../connectors/types.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
 import { unpackBatch, type PackedBatch } from './packed-batch.ts';
 import { createTargetCache, type TargetSpec } from './prepare-target.ts';
+import { toColumns } from './record-columns.ts';
 import type { PrepareRequest } from './prepare-worker.ts';
 import { prepareBatch, type PreparedBatch } from './publisher.ts';
 
@@ -101,7 +102,7 @@ export function createPreparePool(options: { size: number; validator: RecordVali
         let thread: Thread;
         try {
           thread = leastBusy();
-          thread.worker.postMessage({ id, spec, records } satisfies PrepareRequest);
+          thread.worker.postMessage({ id, spec, records: toColumns(records) } satisfies PrepareRequest);
         } catch (error) {
           if ((error as Error).name !== 'DataCloneError') return reject(error);
           return void prepareHere(spec, records).then(resolve, reject);

@@ -1,15 +1,15 @@
 import { parentPort } from 'node:worker_threads';
-import type { SourceRecord } from '../../connectors/types.ts';
 import { createValidator } from '../../schemas/validate.ts';
 import { transferables } from './packed-batch.ts';
 import { createTargetCache, type TargetSpec } from './prepare-target.ts';
 import { prepareBatch } from './publisher.ts';
+import { fromColumns, type RecordColumns } from './record-columns.ts';
 
 /** A worker thread that maps, validates and encodes batches for the pipeline (see prepare-pool.ts). */
 export interface PrepareRequest {
   id: number;
   spec: TargetSpec;
-  records: readonly SourceRecord[];
+  records: RecordColumns;
 }
 
 const port = parentPort;
@@ -18,7 +18,7 @@ const targets = createTargetCache(createValidator());
 
 port.on('message', (request: PrepareRequest) => {
   try {
-    const packed = prepareBatch(targets.get(request.spec), request.records);
+    const packed = prepareBatch(targets.get(request.spec), fromColumns(request.records));
     port.postMessage({ id: request.id, packed }, transferables(packed));
   } catch (error) {
     port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
