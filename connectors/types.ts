@@ -60,8 +60,9 @@ export interface ConnectorTask {
   check(): Promise<CheckResult>;
   /**
    * Yields batches of records after the stored offsets, in offset order within each partition, until the source
-   * has nothing more for now; one run of a pull connector is one full iteration. A yielded batch is the runtime's:
-   * it empties the array once it has taken the records, so a connector must not read it again.
+   * has nothing more for now; one run of a pull connector is one full iteration. Yield a fresh, mutable array for
+   * each batch: it is the runtime's, which empties it once it has taken the records for publishing, so a connector
+   * must not read it again.
    */
   read(): AsyncIterable<SourceRecord[]>;
   close(): Promise<void>;

@@ -187,7 +187,9 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
         for await (const records of task.read()) {
           if (signal.aborted) break;
           if (records.length === 0) continue;
-          const { topicMessages, ...published } = await deps.prepare.prepare(target, records);
+          const preparing = deps.prepare.prepare(target, records);
+          records.length = 0; // taken, as in attempt
+          const { topicMessages, ...published } = await preparing;
           const offsetTopic = { topic: OFFSETS_TOPIC, messages: offsetMessages(connector.id, published.offsets) };
           await inTransaction(producer, (transaction) => sendPrepared(transaction, [...topicMessages, offsetTopic]));
           await deps.store.commitBatch(connector.id, runId, published);

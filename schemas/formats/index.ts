@@ -50,7 +50,7 @@ function rememberLastIdNumber(clock: () => number): (value: string) => boolean {
 export function addDomainFormats<T extends Ajv>(ajv: T, options: DomainFormatOptions = {}): T {
   const { now } = options;
   // Epoch milliseconds: no Date allocated for the two checks of every record unless a test injects a clock.
-  const isValidId = rememberLastIdNumber(now === undefined ? Date.now : () => now().getTime());
+  const isValidId = rememberLastIdNumber(now === undefined ? () => Date.now() : () => now().getTime());
   addFormats(ajv, ['date']);
   ajv.addFormat(DOMAIN_FORMATS.idNumber, { type: 'string', validate: isValidId });
   ajv.addFormat(DOMAIN_FORMATS.creditCode, {

@@ -133,6 +133,21 @@ t.test('messages are grouped per partition, each group in the order given', asyn
   t.same(groupMessagesPerPartition({ topic: 't', partitionMetadata: [], messages, partitioner: () => 0 }), {}, 'no partitions known: nothing grouped');
 });
 
+/**
+ * Runs `encode` with Buffer.allocUnsafe handing out memory filled with 0xAA, as reused memory may be: the patched
+ * encoders do not zero-fill, so a byte they failed to write would show (fresh memory is often zeros, as kafkajs as
+ * published writes them).
+ */
+async function withDirtyMemory<T>(encode: () => Promise<T>): Promise<T> {
+  const allocUnsafe = Buffer.allocUnsafe;
+  Buffer.allocUnsafe = (size: number) => allocUnsafe(size).fill(0xaa);
+  try {
+    return await encode();
+  } finally {
+    Buffer.allocUnsafe = allocUnsafe;
+  }
+}
+
 t.test('produce requests encode to the bytes of kafkajs as published, uncompressed or not, in a transaction or not', async (t) => {
   // The gateway hands the patched producer its headers encoded; kafkajs as published takes them as a map.
   const messages = (count: number, seed: number, encoded: boolean) =>
@@ -154,11 +169,37 @@ t.test('produce requests encode to the bytes of kafkajs as published, uncompress
     for (const transactionalId of [null, 'dx-connector-1']) {
       const args = { acks: -1, timeout: 30_000, compression, transactionalId, producerId: Long.fromNumber(4242), producerEpoch: 3 };
       const framing = { correlationId: 77, clientId: 'dx-gateway' };
-      const patched = await frameRequest({ ...framing, request: produceRequest({ ...args, topicData: topicData(true) }) });
+      const patched = await withDirtyMemory(() => frameRequest({ ...framing, request: produceRequest({ ...args, topicData: topicData(true) }) }));
       const published = await publishedFrameRequest({ ...framing, request: publishedProduceRequest({ ...args, topicData: topicData(false) }) });
       t.ok(patched.buffer.equals(published.buffer), `compression ${compression}, transactional id ${transactionalId}: ${patched.buffer.length} bytes`);
     }
   }
   const anonymous = { correlationId: 1, clientId: null, request: produceRequest({ acks: 1, timeout: 5, topicData: [] }) };
   t.ok((await frameRequest(anonymous)).buffer.equals((await publishedFrameRequest({ ...anonymous, request: publishedProduceRequest({ acks: 1, timeout: 5, topicData: [] }) })).buffer), 'no client id, no topics');
+});
+
+t.test('produce requests at the edges encode to the bytes of kafkajs as published', async (t) => {
+  // Records without a timestamp, and batches without records, take the time of encoding: one instant for both.
+  const now = Date.now;
+  Date.now = () => 1_795_000_000_123;
+  t.teardown(() => void (Date.now = now));
+  const message = (fields: Record<string, unknown>) => ({ key: 'k', value: 'v', ...fields });
+  const cases: [string, Record<string, unknown>, string | null][] = [
+    ['a partition without messages', { partition: 0, messages: [] }, 'dx-gateway'],
+    ['messages without timestamps', { partition: 1, messages: [message({}), message({ timestamp: '1795000000000' }), message({})] }, 'dx-gateway'],
+    ['null keys and values', { partition: 2, messages: [message({ key: null, value: null }), message({ key: null })] }, 'dx-gateway'],
+    ["kafkajs's general record encoder (a header with several values)", { partition: 0, messages: [message({ headers: { many: ['one', Buffer.from('two')] } })] }, 'dx-gateway'],
+    ['timestamps of different lengths (sorted as text: a negative delta)', { partition: 0, messages: [message({ timestamp: '999999999999' }), message({ timestamp: '1795000000000' })] }, 'dx-gateway'],
+    ['a client id in Chinese', { partition: 0, messages: [message({})] }, '数据交换网关'],
+    ['a value over 64 KB', { partition: 0, messages: [message({ value: Buffer.alloc(70_000, 7) })] }, 'dx-gateway'],
+  ];
+  for (const transactionalId of [null, '']) {
+    for (const [name, partition, clientId] of cases) {
+      const args = { acks: -1, timeout: 30_000, transactionalId, producerId: Long.fromNumber(9), producerEpoch: 0, topicData: [{ topic: 't', partitions: [{ firstSequence: 0, ...partition }] }] };
+      const framing = { correlationId: 3, clientId };
+      const patched = await withDirtyMemory(() => frameRequest({ ...framing, request: produceRequest(args) }));
+      const published = await publishedFrameRequest({ ...framing, request: publishedProduceRequest(args) });
+      t.ok(patched.buffer.equals(published.buffer), `${name}, transactional id ${JSON.stringify(transactionalId)}`);
+    }
+  }
 });

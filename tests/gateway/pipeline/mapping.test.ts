@@ -24,6 +24,32 @@ t.test('a source record becomes a full canonical record with codes translated an
   t.notOk('OTHER' in result.value);
 });
 
+t.test('text is made half-width and trimmed only as far as its rule asks, and blank text is empty', async (t) => {
+  const rules = {
+    both: { from: 'v' },
+    keepWidth: { from: 'v', fullWidth: false },
+    keepSpaces: { from: 'v', trim: false },
+    asIs: { from: 'v', fullWidth: false, trim: false },
+  } as const;
+  const expected: Record<string, [string, string, string, string]> = {
+    'plain 张三': ['plain 张三', 'plain 张三', 'plain 张三', 'plain 张三'],
+    // Made half-width but not trimmed, the ideographic space becomes an ordinary one.
+    '　ＡＢ１ ': ['AB1', 'ＡＢ１', ' AB1 ', '　ＡＢ１ '],
+    ' 张三': ['张三', '张三', ' 张三', ' 张三'],
+    'Ａ': ['A', 'Ａ', 'A', 'Ａ'],
+  };
+  for (const [input, outputs] of Object.entries(expected)) {
+    for (const [index, rule] of Object.values(rules).entries()) {
+      const result = createMapper({ fields: { name: rule } }, person)({ v: input });
+      t.equal(result.ok && result.value.name, outputs[index], `${JSON.stringify(input)} with ${JSON.stringify(rule)}`);
+    }
+  }
+  for (const blank of ['', ' ', '　', ' 　\t']) {
+    const result = createMapper({ fields: { name: { from: 'v', default: '无' } } }, person)({ v: blank });
+    t.equal(result.ok && result.value.name, '无', `${JSON.stringify(blank)} is empty: the default`);
+  }
+});
+
 t.test('an unknown local code, a bad date and a bad number are rejected naming the field', async (t) => {
   const map = createMapper({ fields: { credit_code: 'code', name: 'name', status: { from: 'zt', codes: { 存续: '1' } }, establishment_date: 'clrq', registered_capital: { from: 'zczb', decimal: true } } }, organisation);
   const result = map({ code: '91350100M000100Y43', name: '某公司', zt: '吊销未注销', clrq: '2023-02-30', zczb: '一百万' });

@@ -71,6 +71,21 @@ t.test('records a worker cannot receive are prepared on the event loop instead',
   t.match(batch, { read: 1, published: 1 });
 });
 
+t.test('a batch the caller empties as soon as prepare returns is prepared whole, as the runtime empties it', async (t) => {
+  const here = createPreparePool({ size: 0, validator: createValidator(), log });
+  const worker = createPreparePool({ size: 1, validator: createValidator(), log });
+  t.teardown(() => worker.close());
+  const [record] = sourceRecords(1);
+  // A value a worker cannot receive: prepared on the event loop instead.
+  const uncloneable = [{ ...record!, value: { ...record!.value, callback: () => undefined } }];
+  for (const [path, pool, records] of [['on the event loop', here, sourceRecords(50)], ['in a worker', worker, sourceRecords(50)], ['after a failed copy', worker, uncloneable]] as const) {
+    const batch = pool.prepare(SPEC, records);
+    const count = records.length;
+    (records as SourceRecord[]).length = 0;
+    t.match(await batch, { read: count, published: count === 1 ? 1 : 40 }, path);
+  }
+});
+
 t.test('a new connector version is prepared with its new mapping', async (t) => {
   const pool = createPreparePool({ size: 1, validator: createValidator(), log });
   t.teardown(() => pool.close());

@@ -60,6 +60,26 @@ t.test('rows that are not plain objects, or that lack or add a field, are not ta
   }
 });
 
+t.test('what a table keeps and drops is what postMessage keeps and drops', async (t) => {
+  const withGetter = (n: number) => Object.defineProperties({ id: n }, { computed: { get: () => n * 2, enumerable: true }, hidden: { value: 'x', enumerable: false } });
+  const nullPrototype = (n: number) => Object.assign(Object.create(null) as Record<string, unknown>, { id: n });
+  const batches: [string, Record<string, unknown>[], boolean][] = [
+    ['integer-like keys', [0, 1].map((n) => ({ name: `n${n}`, 2: 'two', 1: 'one' })), true],
+    ['undefined against missing', [0, 1].map((n) => ({ id: n, gone: undefined })), true],
+    ['getters and hidden fields', [0, 1].map(withGetter), true],
+    ['rows without a prototype', [0, 1].map(nullPrototype), false],
+    ['__proto__ in a later row', [{ id: 0 }, JSON.parse('{"__proto__": 1}') as Record<string, unknown>], false],
+  ];
+  for (const [name, values, asTable] of batches) {
+    const records = values.map((value, n) => ({ partition: 'p', offset: n % 2 === 0 ? [n, 'array offset'] : { n }, value }));
+    t.equal(!Array.isArray(toColumns(records).values), asTable, `${name}: ${asTable ? 'a table' : 'as they are'}`);
+    const back = acrossThreads(records);
+    const copied = structuredClone(records);
+    t.same(back, copied, name);
+    t.same(back.map((record) => Object.keys(record.value)), copied.map((record) => Object.keys(record.value)), `${name}: the same keys in the same order`);
+  }
+});
+
 t.test('an empty batch crosses too', async (t) => {
   t.same(acrossThreads([]), []);
 });
