@@ -198,8 +198,10 @@ export function createConnectorStore(db: Db) {
      */
     async commitBatch(connectorId: string, runId: number | null, batch: BatchCommit): Promise<void> {
       // In exactly-once mode these offsets are the display copy; the offsets topic is the source of truth.
-      // One statement, atomic on its own, instead of a transaction of five: one round trip per batch.
-      await db.query(COMMIT_BATCH, [
+      // One statement, atomic on its own, instead of a transaction of five: one round trip per batch. Named, so each
+      // connection parses and plans it once: PostgreSQL's share of the two cores counts while pulling (it returns no
+      // rows, so a later migration cannot make the prepared form fail).
+      await db.pool.query({ name: 'dx-commit-batch', text: COMMIT_BATCH, values: [
         connectorId,
         runId,
         JSON.stringify(Object.fromEntries(batch.offsets)),
@@ -207,7 +209,7 @@ export function createConnectorStore(db: Db) {
         batch.read,
         batch.published,
         batch.rejected.length,
-      ]);
+      ] });
     },
 
     async totals(id: string): Promise<Totals | undefined> {
