@@ -2,8 +2,9 @@ import type { JsonValue, SourceRecord } from '../../connectors/types.ts';
 
 /**
  * Objects of one shape (the same keys in the same order, as a database driver gives rows) as their key names once
- * and their values in one flat list: copied to another thread, that is a third cheaper to write and to read than
- * the objects, whose every key is written and read again. `undefined` when the objects differ in shape.
+ * and their values in one flat list. Copied to another thread, the objects have every key written and read again:
+ * 500 rows of a register took 0.70–0.77 µs a row to write and 1.04–1.38 to read as objects, 0.48–0.51 and 0.72–0.82
+ * as a table (in isolation).
  */
 export interface Table {
   names: string[];
@@ -14,6 +15,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
+/** The objects as a table, or undefined when they are not all plain objects of one shape. */
 function toTable(objects: readonly unknown[]): Table | undefined {
   const first = objects[0];
   if (!isPlainObject(first)) return undefined;
