@@ -1,5 +1,5 @@
 import type { CanonicalSchema } from '../../../schemas/canonical.ts';
-import { cleanText, isClean, parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
+import { isClean, parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
 import { ruleOf, type FieldRule, type MappingSpec } from './spec.ts';
 
 export interface MappingProblem {
@@ -25,10 +25,8 @@ function isEmpty(value: unknown): boolean {
 
 /** Text made half-width and trimmed, as far as the rule asks. */
 function cleaned(text: string, rule: FieldRule): string {
-  if (rule.fullWidth !== false && rule.trim !== false) return cleanText(text);
-  if (rule.fullWidth !== false) return toHalfWidth(text);
-  if (rule.trim !== false) return trimAll(text);
-  return text;
+  const halfWidth = rule.fullWidth === false ? text : toHalfWidth(text);
+  return rule.trim === false ? halfWidth : trimAll(halfWidth);
 }
 
 function convert(field: CompiledField, raw: unknown): { value: string | null } | { problem: MappingProblem } {
