@@ -8,7 +8,7 @@ const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
 function describedRoutes(): Set<string> {
   const routes = new Set<string>();
   for (const file of markdownFiles('docs')) {
-    for (const [, method, path] of file.text.matchAll(/\b(GET|POST|PUT|DELETE|PATCH) (\/[^\s`'"|,;)?#]*)/g)) {
+    for (const [, method, path] of file.text.matchAll(/\b(GET|POST|PUT|DELETE|PATCH)\s+(\/[^\s`'"|,;)?#]*)/g)) {
       routes.add(`${method} ${(path as string).replace(/[.:]+$/, '')}`);
     }
   }
