@@ -156,6 +156,7 @@ for (const [rendering, objects] of Object.entries(RENDERINGS)) {
     t.ok(selects((find(objects, 'PodDisruptionBudget').spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels), 'the PodDisruptionBudget');
     const hpa = find(objects, 'HorizontalPodAutoscaler').spec as { scaleTargetRef: { kind: string; name: string }; minReplicas: number };
     t.same(hpa.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'dx-gateway' }, 'the autoscaler');
+    t.notOk('replicas' in (find(objects, 'Deployment').spec as object), 'which alone sets the count, so an apply does not reset it');
     const pdb = find(objects, 'PodDisruptionBudget').spec as { minAvailable: number };
     t.ok(hpa.minReplicas > pdb.minAvailable, 'a drain can always evict one pod');
     const monitor = find(objects, 'ServiceMonitor').spec as { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] };
