@@ -93,7 +93,10 @@ t.test("the image's healthcheck passes while the gateway answers /healthz and fa
   const { app } = await buildTestApp(t);
   const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
   const check = () => run(process.execPath, [HEALTHCHECK], { env: { ...process.env, PORT: url.port } }).then(() => 0, (err: { code: number }) => err.code);
-  t.equal(await check(), 0);
+  // As HEALTHCHECK --retries does: on a loaded machine one answer may miss the script's 2 s.
+  let passed = await check();
+  for (let attempt = 1; passed !== 0 && attempt < 3; attempt++) passed = await check();
+  t.equal(passed, 0);
   await app.close();
   t.equal(await check(), 1);
 });
