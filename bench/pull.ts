@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
 import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
+import { topicResourceBody } from '../tests/helpers/resource.ts';
 
 export interface PullResult {
   records: number;
@@ -41,12 +42,14 @@ export async function measurePull(brokers: string[], table: string, options: { b
   const gateway = await startBenchGateway({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers.join(','), DX_ADMIN_TOKEN: adminKey, DX_SCHEDULER_HEARTBEAT_MS: '200', KAFKA_TOPIC_PARTITIONS: String(options.partitions) });
   try {
     const key = await departmentKey(gateway.url, adminKey, 'BENCH');
+    const topic = freshTopic('pull');
+    await call(gateway.url, adminKey, 'POST', '/api/v1/catalog/resources', topicResourceBody('BENCH', topic));
     const source = new URL(ADMIN_DATABASE_URL);
     const connector = await call(gateway.url, key, 'POST', '/api/v1/connectors', {
       name: 'bench pull',
       type: 'sql-pull',
       schema: 'population.person',
-      topic: freshTopic('pull'),
+      topic,
       schedule: '0 0 1 1 *',
       config: { driver: 'postgres', host: source.hostname, port: Number(source.port || 5432), database: source.pathname.slice(1), user: decodeURIComponent(source.username), table, cursorColumn: 'updated_at', keyColumn: 'id' },
       mapping: HOUSEHOLD_REGISTER_MAPPING,

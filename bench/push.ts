@@ -3,6 +3,7 @@ import { getCanonicalSchema } from '../schemas/canonical.ts';
 import { createFixtureGenerator } from '../schemas/fixtures/index.ts';
 import { call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
+import { topicResourceBody } from '../tests/helpers/resource.ts';
 
 export interface PushResult {
   requests: number;
@@ -19,11 +20,13 @@ export async function measurePush(brokers: string[], options: { batchSize: numbe
   const gateway = await startBenchGateway({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers.join(','), DX_ADMIN_TOKEN: adminKey, KAFKA_TOPIC_PARTITIONS: String(options.partitions) });
   try {
     const key = await departmentKey(gateway.url, adminKey, 'BENCH');
+    const topic = freshTopic('push');
+    await call(gateway.url, adminKey, 'POST', '/api/v1/catalog/resources', topicResourceBody('BENCH', topic));
     const connector = await call(gateway.url, key, 'POST', '/api/v1/connectors', {
       name: 'bench push',
       type: 'http-push',
       schema: 'population.person',
-      topic: freshTopic('push'),
+      topic,
       config: { maxRecordsPerRequest: options.batchSize },
       mapping: { fields: Object.fromEntries(Object.keys(getCanonicalSchema('population.person').jsonSchema.properties).map((field) => [field, field])) },
     });

@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   DX_ERR_PRINCIPAL_SELF: { status: 409, message: 'A principal cannot disable itself' },
   DX_ERR_CONNECTOR_NOT_FOUND: { status: 404, message: 'No such connector' },
   DX_ERR_CONNECTOR_EXISTS: { status: 409, message: 'The department already has a connector with this name' },
+  DX_ERR_CONNECTOR_TOPIC_REFUSED: { status: 403, message: 'A department publishes only onto the topic of a catalogue resource it provides or was assigned (一数一源)' },
   DX_ERR_CONNECTOR_STATE: { status: 409, message: 'The connector is not in a state that allows this' },
   DX_ERR_IDEMPOTENCY_CONFLICT: { status: 409, message: 'This Idempotency-Key was used for a different request, or that request is still being processed' },
   DX_ERR_CATALOG_RESOURCE_NOT_FOUND: { status: 404, message: 'No such catalogue resource' },

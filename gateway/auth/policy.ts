@@ -60,6 +60,8 @@ export const POLICY = {
   'catalog:create': OWNING_DEPARTMENT,
   'catalog:update': OWNING_DEPARTMENT,
   'catalog:history': OWNING_DEPARTMENT,
+  'catalog:publishers:read': OWNING_DEPARTMENT,
+  'catalog:publishers:assign': OFFICE_ONLY,
   'subscriptions:request': { kinds: ['integrator'] },
   'subscriptions:list': EVERYONE,
   'subscriptions:read': SUBSCRIPTION_PARTY,

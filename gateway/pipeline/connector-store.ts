@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../connectors/types.ts';
 import type { Db } from '../plugins/db.ts';
+import { CONNECTOR_TOPIC_NOT_OWNED } from '../security/topic-ownership.ts';
 import type { MappingSpec } from './mapping/spec.ts';
 
 export interface ConnectorOptions {
@@ -115,11 +116,13 @@ export function createConnectorStore(db: Db) {
       });
     },
 
-    async list(filter: { departmentCode?: string | undefined; limit: number; offset: number }): Promise<{ items: Connector[]; total: number }> {
+    /** A page of connectors, of one department or all; with `topicNotOwned`, only those breaking 一数一源. */
+    async list(filter: { departmentCode?: string | undefined; topicNotOwned?: boolean | undefined; limit: number; offset: number }): Promise<{ items: Connector[]; total: number }> {
       const department = filter.departmentCode ?? null;
+      const where = `($1::text IS NULL OR department_code = $1)${filter.topicNotOwned ? ` AND ${CONNECTOR_TOPIC_NOT_OWNED}` : ''}`;
       const [page, count] = await Promise.all([
-        db.query<Connector>(`SELECT ${COLUMNS} FROM connectors WHERE $3::text IS NULL OR department_code = $3 ORDER BY created_at, id LIMIT $1 OFFSET $2`, [filter.limit, filter.offset, department]),
-        db.query<{ total: number }>('SELECT count(*)::int AS total FROM connectors WHERE $1::text IS NULL OR department_code = $1', [department]),
+        db.query<Connector>(`SELECT ${COLUMNS} FROM connectors WHERE ${where} ORDER BY created_at, id LIMIT $2 OFFSET $3`, [department, filter.limit, filter.offset]),
+        db.query<{ total: number }>(`SELECT count(*)::int AS total FROM connectors WHERE ${where}`, [department]),
       ]);
       return { items: page.rows, total: count.rows[0]?.total ?? 0 };
     },

@@ -12,6 +12,7 @@ import { createPreparePool } from '../pipeline/prepare-pool.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
 import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
 import { createHostGuard, type HostGuard } from '../security/host-guard.ts';
+import { createTopicOwnership, type TopicOwnership } from '../security/topic-ownership.ts';
 
 export interface PipelineOptions {
   allowedHosts: string[];
@@ -28,7 +29,7 @@ export interface PipelineOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** The connector runtime: types, stored connectors, the data path and the scheduler of this instance. */
-    pipeline: { types: ConnectorTypeRegistry; store: ConnectorStore; runtime: ConnectorRuntime; scheduler: Scheduler; hostGuard: HostGuard; instanceId: string; dropRoot: string };
+    pipeline: { types: ConnectorTypeRegistry; store: ConnectorStore; runtime: ConnectorRuntime; scheduler: Scheduler; hostGuard: HostGuard; topics: TopicOwnership; instanceId: string; dropRoot: string };
   }
 }
 
@@ -57,7 +58,7 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
     instanceId,
   });
   const scheduler = createScheduler({ store, leases: createLeases(app.db, instanceId, options.leaseTtlMs), runtime, log, heartbeatMs: options.heartbeatMs });
-  app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, instanceId, dropRoot: options.dropRoot });
+  app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, topics: createTopicOwnership(app.db), instanceId, dropRoot: options.dropRoot });
   app.addHook('onReady', () => scheduler.start());
   app.addHook('onClose', async () => {
     await scheduler.stop();

@@ -12,6 +12,7 @@ import { waitFor } from '../helpers/dedicated-kafka.ts';
 import { api, startGatewayProcess } from '../helpers/gateway-process.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
+import { topicResourceBody } from '../helpers/resource.ts';
 
 const run = promisify(execFile);
 
@@ -36,6 +37,7 @@ t.test('the compiled gateway (npm start) finds its migrations, schemas and web U
   const key = (await api(gateway, adminKey, 'POST', `/api/v1/principals/${department.id}/keys`, {})).json.key;
   const source = await createPersonSourceTable(t, 2000, 5);
   const topic = freshTopicName('compiled');
+  await api(gateway, adminKey, 'POST', '/api/v1/catalog/resources', topicResourceBody('GAJ', topic));
   const created = await api(gateway, key, 'POST', '/api/v1/connectors', { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic, schedule: '*/2 * * * * *', config: source.connection, mapping: PERSON_MAPPING, options: { batchSize: 300 } });
   t.equal(created.status, 201, 'the connector is registered');
   const status = () => api(gateway, key, 'GET', `/api/v1/connectors/${created.json.id}/status`).then((response) => response.json);

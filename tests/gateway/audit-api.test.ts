@@ -6,6 +6,7 @@ import { bearer, buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
+import { provideTopic } from '../helpers/resource.ts';
 
 interface Entry {
   sequence: number;
@@ -44,7 +45,9 @@ async function pullConnector(t: Context) {
   const testApp = await buildTestApp(t);
   const department = await createDepartment(testApp.app, testApp.adminKey, 'GAJ', '公安局');
   const source = await createPersonSourceTable(t, 2, 0);
-  const payload = { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic: freshTopicName('audit'), schedule: '0 0 1 1 *', config: { ...source.connection, password: 's3cret-pw' }, mapping: PERSON_MAPPING };
+  const topic = freshTopicName('audit');
+  await provideTopic(testApp.app, testApp.adminKey, 'GAJ', topic);
+  const payload = { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic, schedule: '0 0 1 1 *', config: { ...source.connection, password: 's3cret-pw' }, mapping: PERSON_MAPPING };
   const created = await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload });
   if (created.statusCode !== 201) throw new Error(created.body);
   return { ...testApp, department, payload, table: source.table, connector: created.json() };
@@ -53,8 +56,10 @@ async function pullConnector(t: Context) {
 async function pushConnector(t: Context) {
   const testApp = await buildTestApp(t);
   const department = await createDepartment(testApp.app, testApp.adminKey, 'SCJ', '市场监管局');
+  const topic = freshTopicName('audit-push');
+  await provideTopic(testApp.app, testApp.adminKey, 'SCJ', topic);
   const payload = {
-    name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic: freshTopicName('audit-push'), config: { maxRecordsPerRequest: 100 },
+    name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic, config: { maxRecordsPerRequest: 100 },
     mapping: { fields: { credit_code: '统一社会信用代码', name: '企业名称', legal_representative_name: '法定代表人', establishment_date: '成立日期' } },
   };
   const created = await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload });

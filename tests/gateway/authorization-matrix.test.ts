@@ -58,11 +58,14 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/audit': ['A F F F F', () => ({ url: '/api/v1/audit' })],
   'GET /api/v1/audit/verify': ['A F F F F', () => ({ url: '/api/v1/audit/verify' })],
   'GET /api/v1/catalog/resources': ['A A A A A', () => ({ url: '/api/v1/catalog/resources' })],
-  'POST /api/v1/catalog/resources': ['A A F F F', () => ({ url: '/api/v1/catalog/resources', payload: { ...personResource(`301098/${unique()}`, freshTopicName('matrix'), 'unconditional'), providerCode: PROVIDER, providerName: '市户籍管理局' } })],
+  'POST /api/v1/catalog/resources': ['A A F F F', () => ({ url: '/api/v1/catalog/resources', payload: { ...personResource(`301098/${unique()}`, freshTopicName('matrix'), 'unconditional'), topic: null, providerCode: PROVIDER, providerName: '市户籍管理局' } })],
   'GET /api/v1/catalog/vocabulary': ['A A A A A', () => ({ url: '/api/v1/catalog/vocabulary' })],
   'GET /api/v1/catalog/resources/{id}': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}` })],
   'PUT /api/v1/catalog/resources/{id}': ['A A H F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}`, payload: f.world.resourceBody })],
   'GET /api/v1/catalog/resources/{id}/history': ['A A H F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/history` })],
+  'GET /api/v1/catalog/resources/{id}/publishers': ['A A H F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/publishers` })],
+  'PUT /api/v1/catalog/resources/{id}/publishers/{departmentCode}': ['A F F F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/publishers/MZJ` })],
+  'DELETE /api/v1/catalog/resources/{id}/publishers/{departmentCode}': ['A F F F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/publishers/MZJ` })],
   'GET /api/v1/catalog/resources/{id}/statistics': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/statistics` })],
   'GET /api/v1/catalog/resources/{id}/throughput': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/throughput` })],
   'GET /api/v1/catalog/resources/{id}/lineage': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/lineage` })],
@@ -105,7 +108,9 @@ async function created(response: { statusCode: number; body: string; json(): any
 async function buildFixtures(t: Parameters<typeof buildWorld>[0]): Promise<Fixtures> {
   const world = await buildWorld(t);
   const { app, adminKey, provider } = world;
-  const conditional = await created(await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(provider.key), payload: personResource(`301097/${unique()}`, freshTopicName('matrix'), 'conditional') }));
+  const conditional = await created(
+    await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(adminKey), payload: { ...personResource(`301097/${unique()}`, freshTopicName('matrix'), 'conditional'), providerCode: PROVIDER, providerName: '市户籍管理局' } }),
+  );
   const fixtures = createFixtureGenerator({ seed: 11 });
   const subscriptionBody = (resourceId: string) => ({ resourceId, purpose: '权限矩阵测试', legalBasis: '测试', fields: ['name'], delivery: { mode: 'http' } });
   const connectorBody = () => ({ name: `推送${unique()}`, config: { maxRecordsPerRequest: 100 }, mapping: IDENTITY_MAPPING });

@@ -219,7 +219,7 @@ t.test('a resource code or topic another resource holds is refused with 409 nami
   await createResource(app, owner.key, departmentResource(1));
   const code = await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(owner.key), payload: departmentResource(1, { name: '另一个' }) });
   t.match(code.json(), { code: 'DX_ERR_CATALOG_CODE_TAKEN', details: [{ path: 'code' }] });
-  const topic = await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(owner.key), payload: departmentResource(2, { topic: 'dx.population.person' }) });
+  const topic = await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(adminKey), payload: departmentResource(2, { topic: 'dx.population.person', providerCode: 'JYJ', providerName: '市教育局' }) });
   t.equal(topic.statusCode, 409);
   t.match(topic.json(), { code: 'DX_ERR_CATALOG_TOPIC_TAKEN', details: [{ path: 'topic' }] });
 });

@@ -136,7 +136,8 @@ export async function buildWorld(t: TestContext, options: WorldOptions = {}): Pr
   const topic = freshTopicName('sub');
   const sequence = randomBytes(3).readUIntBE(0, 3) % 1_000_000;
   const resourceBody = personResource(`301099/${String(sequence).padStart(6, '0')}`, topic, options.sharing ?? 'unconditional');
-  const created = await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(provider.key), payload: resourceBody });
+  // The data office catalogues it: only the office assigns a resource's topic.
+  const created = await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(adminKey), payload: { ...resourceBody, providerCode: PROVIDER, providerName: '市户籍管理局' } });
   if (created.statusCode !== 201) throw new Error(`resource: ${created.body}`);
   const connector = await app.inject({
     method: 'POST',

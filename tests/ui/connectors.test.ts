@@ -5,15 +5,18 @@ import { freshTopicName } from '../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
 import { openBrowser, rendered, signIn, textWhen } from './browser.ts';
 import { startUiGateway } from './fixtures.ts';
+import { provideTopic } from '../helpers/resource.ts';
 
 t.test("a department sees its own connectors with their counts, and a record rejected for a bad ID number with the reason", async (t) => {
   const gateway = await startUiGateway(t, { valid: 3, invalid: 1, seed: 21 });
   const other = await createDepartment(gateway.app, gateway.adminKey, 'SCJ', '市市场监督管理局');
+  const foreignTopic = freshTopicName('ui');
+  await provideTopic(gateway.app, gateway.adminKey, 'SCJ', foreignTopic);
   const foreign = await gateway.app.inject({
     method: 'POST',
     url: '/api/v1/connectors',
     headers: bearer(other.key),
-    payload: { name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic: freshTopicName('ui'), config: {}, mapping: { fields: { credit_code: 'tyshxydm', name: 'qymc' } } },
+    payload: { name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic: foreignTopic, config: {}, mapping: { fields: { credit_code: 'tyshxydm', name: 'qymc' } } },
   });
   t.equal(foreign.statusCode, 201, 'the other department registers a connector');
   const { page, outside, errors, screenshot } = await openBrowser(t, gateway.baseUrl);
@@ -52,11 +55,13 @@ t.test("a department sees its own connectors with their counts, and a record rej
 t.test('the test button of a pull connector shows the connection check and the first records validated', async (t) => {
   const gateway = await startUiGateway(t);
   const source = await createPersonSourceTable(t, 3, 1, 22);
+  const topic = freshTopicName('ui');
+  await provideTopic(gateway.app, gateway.adminKey, 'GAJ', topic);
   const created = await gateway.app.inject({
     method: 'POST',
     url: '/api/v1/connectors',
     headers: bearer(gateway.department.key),
-    payload: { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic: freshTopicName('ui'), schedule: '0 0 1 1 *', config: source.connection, mapping: PERSON_MAPPING },
+    payload: { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic, schedule: '0 0 1 1 *', config: source.connection, mapping: PERSON_MAPPING },
   });
   t.equal(created.statusCode, 201, 'the pull connector is registered');
   const { page, errors, screenshot } = await openBrowser(t, gateway.baseUrl);

@@ -166,6 +166,7 @@ export default {
   'connectors.name': 'Name',
   'connectors.department': 'Department',
   'connectors.topic': 'Topic',
+  'connectors.topicProblem': 'Breaks “one data item, one source”: the department provides no resource on this topic',
   'connectors.stateHeading': 'State',
   'connectors.read': 'Read',
   'connectors.published': 'Published',

@@ -168,6 +168,7 @@ export default {
   'connectors.name': '名称',
   'connectors.department': '部门',
   'connectors.topic': '目标主题',
+  'connectors.topicProblem': '不符合“一数一源”：本部门不提供该主题的资源',
   'connectors.stateHeading': '状态',
   'connectors.read': '读取',
   'connectors.published': '发布',

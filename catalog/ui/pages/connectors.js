@@ -72,7 +72,7 @@ export async function connectorsPage(context) {
       { dataset: { connectorId: connector.id } },
       h('th', { scope: 'row' }, connector.name, h('br'), h('span', { class: 'muted' }, t('connectors.typeKind', { type: connector.type, kind: t(`connectors.kind.${connector.kind}`) }))),
       office ? h('td', { class: 'code' }, connector.departmentCode) : null,
-      h('td', { class: 'code' }, connector.topic),
+      h('td', { class: 'code' }, connector.topic, (connector.problems ?? []).map((problem) => [h('br'), h('span', { class: 'chip problem', role: 'note', title: problem.message, dataset: { problem: problem.code } }, t('connectors.topicProblem'))])),
       h('td', null, h('span', { class: `chip state-${connector.state}` }, t(`connectors.state.${connector.state}`)), status?.running ? [' ', h('span', { class: 'chip state-running' }, t('connectors.running'))] : null),
       h('td', { class: 'number', dataset: { count: 'read' } }, totals ? formatNumber(totals.read) : '—'),
       h('td', { class: 'number', dataset: { count: 'published' } }, totals ? formatNumber(totals.published) : '—'),

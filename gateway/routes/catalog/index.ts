@@ -7,9 +7,11 @@ import { checkResource, toDocument, type Problem } from '../../../catalog/valida
 import { VOCABULARY } from '../../../catalog/vocabulary.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { dxError, DxError } from '../../errors.ts';
+import { reservedTopicReason } from '../../security/reserved-topics.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
 import catalogExports from './exports.ts';
 import catalogInsights from './insights.ts';
+import catalogPublishers from './publishers.ts';
 import { indexQuery } from './query.ts';
 import { HistoryBody, ResourceDetailBody, ResourceParams, SearchBody, SearchQuery } from './schemas.ts';
 import { facetsWithLabels, summaryOf } from './present.ts';
@@ -49,6 +51,24 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(name === undefined ? [{ path: 'providerName', message: 'is required when the data office catalogues a resource' }] : []),
     ]);
     return { code: code as string, name: name as string };
+  }
+
+  /**
+   * The topic of a new or changed resource. Only the data office assigns topics: a topic decides which department's
+   * connectors feed the resource (一数一源), so a department cannot claim another's topic through its own resource.
+   */
+  function topicFor(principal: Principal, body: CreateResource, existing?: Resource): string | null {
+    if (principal.kind === 'department') {
+      const kept = existing?.topic ?? null;
+      if (body.topic !== undefined && body.topic !== kept) {
+        throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: "Only the data office assigns a resource's topic", details: [{ path: 'topic', message: 'is assigned by the data office' }] });
+      }
+      return kept;
+    }
+    const topic = body.topic ?? null;
+    const reserved = topic === null ? undefined : reservedTopicReason(topic);
+    if (reserved !== undefined) refuse([{ path: 'topic', message: `is reserved: ${reserved}` }]);
+    return topic;
   }
 
   app.decorateRequest('catalogResource', async function (this: FastifyRequest, id: string): Promise<Resource> {
@@ -91,7 +111,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Catalogue a resource (the data office; a department for itself, department resources only)', body: CreateResourceBody, response: { 201: ResourceBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
   }, async (request, reply) => {
     const principal = request.principal as Principal;
-    const document = toDocument(request.body, providerFor(principal, request.body), app.catalog.today());
+    const document = toDocument({ ...request.body, topic: topicFor(principal, request.body) }, providerFor(principal, request.body), app.catalog.today());
     refuse(await checkResource(document, checks));
     try {
       const resource = await repository.create(document, actorOf(principal));
@@ -125,7 +145,11 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const existing = await request.catalogResource(request.params.id);
     const principal = request.principal as Principal;
     const { version, ...body } = request.body;
-    const document = toDocument({ ...body, publishDate: body.publishDate ?? existing.publishDate }, providerFor(principal, body, existing), app.catalog.today());
+    const document = toDocument(
+      { ...body, publishDate: body.publishDate ?? existing.publishDate, topic: topicFor(principal, body, existing) },
+      providerFor(principal, body, existing),
+      app.catalog.today(),
+    );
     refuse(await checkResource(document, checks));
     try {
       const result = await repository.update(existing.id, document, actorOf(principal), version);
@@ -149,6 +173,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { ...page, limit, offset };
   });
 
+  await app.register(catalogPublishers);
   await app.register(catalogInsights);
   await app.register(catalogExports);
 };

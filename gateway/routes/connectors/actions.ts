@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { dxError } from '../../errors.ts';
 import type { Connector } from '../../pipeline/connector-store.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
+import { createConnectorPresenter } from './present.ts';
 import { ConnectorBody, ConnectorParams, RejectedBody, StatusBody, TestBody } from './schemas.ts';
 
 const tags = ['connectors'];
@@ -13,8 +14,8 @@ function requirePull(connector: Connector): void {
 }
 
 const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, runtime, scheduler, types } = app.pipeline;
-  const present = (connector: Connector) => ({ ...connector, config: types.redactSecrets(connector.type, connector.config) });
+  const { store, runtime, scheduler, types, topics } = app.pipeline;
+  const present = createConnectorPresenter(types, topics);
 
   for (const [verb, state] of [['pause', 'paused'], ['resume', 'active']] as const) {
     app.post(`/api/v1/connectors/:id/${verb}`, {
@@ -26,7 +27,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
       request.log.info({ connectorId: connector.id, state }, 'connector state changed');
       await app.audit.record({ principal: request.principal, action: `connector.${verb}`, object: { type: 'connector', id: connector.id } });
       await scheduler.refresh();
-      return present(updated as Connector);
+      return present.one(updated as Connector);
     });
   }
 
@@ -63,9 +64,10 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'State, runs, counts and committed offsets', params: ConnectorParams, response: { 200: StatusBody, ...AUTHENTICATED_ERRORS } },
   }, async (request) => {
     const connector = await request.ownedConnector(request.params.id);
-    const [runs, totals, offsets] = await Promise.all([store.runs(connector.id, 10), store.totals(connector.id), store.offsets(connector.id)]);
+    const [runs, totals, offsets, presented] = await Promise.all([store.runs(connector.id, 10), store.totals(connector.id), store.offsets(connector.id), present.one(connector)]);
     return {
       state: connector.state,
+      problems: presented.problems,
       running: runs[0]?.status === 'running',
       lastRun: runs[0] ?? null,
       recentRuns: runs,

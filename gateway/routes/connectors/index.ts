@@ -7,14 +7,14 @@ import { changedFields } from '../../audit/changes.ts';
 import { validateConnector } from '../../pipeline/validate-connector.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
 import connectorActions from './actions.ts';
+import { createConnectorPresenter } from './present.ts';
 import { ConnectorBody, ConnectorParams, CreateConnectorBody, UpdateConnectorBody } from './schemas.ts';
 
 const tags = ['connectors'];
 
 const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, types, scheduler } = app.pipeline;
-
-  const present = (connector: Connector) => ({ ...connector, config: types.redactSecrets(connector.type, connector.config) });
+  const { store, types, scheduler, topics } = app.pipeline;
+  const present = createConnectorPresenter(types, topics);
 
   function refuseProblems(problems: { path: string; message: string }[]): void {
     if (problems.length > 0) throw dxError('DX_ERR_REQUEST_INVALID', { message: problems.map((p) => `${p.path} ${p.message}`).join('; '), details: problems });
@@ -58,6 +58,8 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     refuseProblems(validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping, options: body.options }, app.pipeline.dropRoot));
     const topic = body.topic ?? `dx.${body.schema}`;
+    const topicProblem = await topics.problem(departmentCode as string, topic);
+    if (topicProblem !== undefined) throw dxError('DX_ERR_CONNECTOR_TOPIC_REFUSED', { message: topicProblem.message, details: [{ path: 'topic', message: topicProblem.message }] });
     try {
       const connector = await store.create(
         {
@@ -78,7 +80,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       request.log.info({ connectorId: connector.id, type: connector.type }, 'connector registered');
       await app.audit.record({ principal, action: 'connector.create', object: { type: 'connector', id: connector.id }, details: { departmentCode: connector.departmentCode, name: connector.name, type: connector.type, schema: connector.schemaName, topic: connector.topic } });
       await scheduler.refresh();
-      return reply.status(201).send(present(connector));
+      return reply.status(201).send(await present.one(connector));
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw dxError('DX_ERR_CONNECTOR_EXISTS', { details: [{ path: 'name', message: 'is taken in this department' }] });
       throw err;
@@ -90,21 +92,30 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: "List connectors: a department sees its own, the data office all",
-      querystring: Type.Composite([Pagination, Type.Object({ departmentCode: Type.Optional(Type.String()) })], { additionalProperties: false }),
+      querystring: Type.Composite(
+        [
+          Pagination,
+          Type.Object({
+            departmentCode: Type.Optional(Type.String()),
+            problem: Type.Optional(Type.Literal('topic', { description: 'Only connectors publishing onto a topic no catalogue resource gives their department (一数一源)' })),
+          }),
+        ],
+        { additionalProperties: false },
+      ),
       response: { 200: Type.Object({ items: Type.Array(ConnectorBody), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...AUTHENTICATED_ERRORS },
     },
   }, async (request) => {
     const principal = request.principal!;
     const { limit, offset } = request.query;
     const departmentCode = principal.kind === 'office' ? request.query.departmentCode : (principal.departmentCode as string);
-    const page = await store.list({ departmentCode, limit, offset });
-    return { items: page.items.map(present), total: page.total, limit, offset };
+    const page = await store.list({ departmentCode, topicNotOwned: request.query.problem === 'topic', limit, offset });
+    return { items: await present.many(page.items), total: page.total, limit, offset };
   });
 
   app.get('/api/v1/connectors/:id', {
     config: { action: 'connectors:read' },
     schema: { tags, summary: 'Get a connector', params: ConnectorParams, response: { 200: ConnectorBody, ...AUTHENTICATED_ERRORS } },
-  }, async (request) => present(await request.ownedConnector(request.params.id)));
+  }, async (request) => present.one(await request.ownedConnector(request.params.id)));
 
   app.put('/api/v1/connectors/:id', {
     config: { action: 'connectors:update' },
@@ -119,7 +130,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request.log.info({ connectorId: updated.id }, 'connector updated');
     await app.audit.record({ principal: request.principal, action: 'connector.update', object: { type: 'connector', id: updated.id }, details: { changed: changedFields(existing, updated, ['name', 'config', 'mapping', 'schedule', 'options']) } });
     await scheduler.refresh();
-    return present(updated);
+    return present.one(updated);
   });
 
   app.delete('/api/v1/connectors/:id', {

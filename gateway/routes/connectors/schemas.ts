@@ -41,6 +41,11 @@ export type CreateConnector = Static<typeof CreateConnectorBody>;
 export const UpdateConnectorBody = Type.Object(writable, { additionalProperties: false });
 export type UpdateConnector = Static<typeof UpdateConnectorBody>;
 
+export const ConnectorProblems = Type.Array(
+  Type.Object({ code: Type.String(), path: Type.String(), message: Type.String() }),
+  { description: 'What is wrong with the connector that a run cannot fix, e.g. a topic its department may not publish onto (一数一源); empty when nothing is' },
+);
+
 export const ConnectorBody = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -55,6 +60,7 @@ export const ConnectorBody = Type.Object({
   schedule: Nullable(Type.String()),
   options: ConnectorOptionsBody,
   state: StringEnum(['active', 'paused'] as const),
+  problems: ConnectorProblems,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -75,6 +81,7 @@ export const RunBody = Type.Object({
 
 export const StatusBody = Type.Object({
   state: StringEnum(['active', 'paused'] as const),
+  problems: ConnectorProblems,
   running: Type.Boolean({ description: 'A run is going on now (on any instance)' }),
   lastRun: Nullable(RunBody),
   recentRuns: Type.Array(RunBody),

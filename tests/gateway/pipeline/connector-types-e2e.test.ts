@@ -13,6 +13,7 @@ import { consumeTopic } from '../../helpers/consume.ts';
 import { createDepartment } from '../../helpers/department.ts';
 import { waitFor } from '../../helpers/dedicated-kafka.ts';
 import { freshTopicName } from '../../helpers/kafka.ts';
+import { provideTopic } from '../../helpers/resource.ts';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const ORGANISATION_MAPPING = { fields: { credit_code: '统一社会信用代码', name: '企业名称', legal_representative_name: '法定代表人', establishment_date: '成立日期' } };
@@ -34,8 +35,9 @@ async function setup(t: Test, dropRoot?: string) {
   return { ...testApp, department };
 }
 
-async function runToTopic(t: Test, { app }: TestApp, key: string, payload: Record<string, unknown>, expected: string[]): Promise<void> {
+async function runToTopic(t: Test, { app, adminKey }: TestApp, key: string, payload: Record<string, unknown>, expected: string[]): Promise<void> {
   const topic = freshTopicName(String(payload.type));
+  await provideTopic(app, adminKey, 'SCJ', topic);
   const created = await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(key), payload: { name: `${payload.type}`, schema: 'legal-person.organisation', schedule: '0 0 1 1 *', mapping: ORGANISATION_MAPPING, topic, ...payload } });
   t.equal(created.statusCode, 201, created.body);
   const id = created.json().id;

@@ -8,12 +8,14 @@ import { waitFor } from '../../helpers/dedicated-kafka.ts';
 import { api, startGatewayProcess } from '../../helpers/gateway-process.ts';
 import { freshTopicName } from '../../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../../helpers/person-source.ts';
+import { provideTopic, topicResourceBody } from '../../helpers/resource.ts';
 
 t.test('an exactly-once connector writes its records and offsets in transactions and resumes from the offsets topic', async (t) => {
   const { app, adminKey } = await buildTestApp(t, { env: { DX_SCHEDULER_HEARTBEAT_MS: '200' } });
   const department = await createDepartment(app, adminKey, 'GAJ');
   const source = await createPersonSourceTable(t, 50, 2);
   const topic = freshTopicName('eos');
+  await provideTopic(app, adminKey, 'GAJ', topic);
   const connector = (
     await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload: { name: 'eos', type: 'sql-pull', schema: 'population.person', topic, schedule: '0 0 1 1 *', config: source.connection, mapping: PERSON_MAPPING, options: { batchSize: 20, exactlyOnce: true } } })
   ).json();
@@ -50,6 +52,7 @@ t.test('killed mid-batch several times, an exactly-once connector shows each row
   let gateway = await startGatewayProcess(t, env);
   const department = (await api(gateway, adminKey, 'POST', '/api/v1/principals', { kind: 'department', name: '公安局', departmentCode: 'GAJ' })).json;
   const key = (await api(gateway, adminKey, 'POST', `/api/v1/principals/${department.id}/keys`, {})).json.key;
+  await api(gateway, adminKey, 'POST', '/api/v1/catalog/resources', topicResourceBody('GAJ', topic));
   const connector = (await api(gateway, key, 'POST', '/api/v1/connectors', { name: 'eos', type: 'sql-pull', schema: 'population.person', topic, schedule: '*/2 * * * * *', config: source.connection, mapping: PERSON_MAPPING, options: { batchSize: 250, exactlyOnce: true } })).json;
   const status = () => api(gateway, key, 'GET', `/api/v1/connectors/${connector.id}/status`).then((response) => response.json);
   for (let crash = 1; crash <= 3; crash++) {

@@ -7,6 +7,7 @@ import { waitFor } from '../../helpers/dedicated-kafka.ts';
 import { api, startGatewayProcess } from '../../helpers/gateway-process.ts';
 import { freshTopicName } from '../../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../../helpers/person-source.ts';
+import { topicResourceBody } from '../../helpers/resource.ts';
 
 const FAST_LEASES = { DX_SCHEDULER_HEARTBEAT_MS: '300', DX_LEASE_TTL_MS: '2000' };
 
@@ -30,7 +31,9 @@ t.test('two gateways on one database run a connector on one of them, and the oth
   const department = (await api(first, adminKey, 'POST', '/api/v1/principals', { kind: 'department', name: '公安局', departmentCode: 'GAJ' })).json;
   const key = (await api(first, adminKey, 'POST', `/api/v1/principals/${department.id}/keys`, {})).json.key;
   const source = await createPersonSourceTable(t, 20, 0);
-  const created = await api(second, key, 'POST', '/api/v1/connectors', { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic: freshTopicName('failover'), schedule: '* * * * * *', config: source.connection, mapping: PERSON_MAPPING });
+  const topic = freshTopicName('failover');
+  await api(first, adminKey, 'POST', '/api/v1/catalog/resources', topicResourceBody('GAJ', topic));
+  const created = await api(second, key, 'POST', '/api/v1/connectors', { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic, schedule: '* * * * * *', config: source.connection, mapping: PERSON_MAPPING });
   t.equal(created.status, 201, JSON.stringify(created.json));
 
   const before = await waitFor(() => runInstances(databaseUrl), (rows) => (rows[0]?.runs ?? 0) >= 4, 30_000);
@@ -53,6 +56,7 @@ t.test('a gateway killed mid-run and restarted loses no row', async (t) => {
   let gateway = await startGatewayProcess(t, env);
   const department = (await api(gateway, adminKey, 'POST', '/api/v1/principals', { kind: 'department', name: '公安局', departmentCode: 'GAJ' })).json;
   const key = (await api(gateway, adminKey, 'POST', `/api/v1/principals/${department.id}/keys`, {})).json.key;
+  await api(gateway, adminKey, 'POST', '/api/v1/catalog/resources', topicResourceBody('GAJ', topic));
   const connector = (await api(gateway, key, 'POST', '/api/v1/connectors', { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic, schedule: '*/2 * * * * *', config: source.connection, mapping: PERSON_MAPPING, options: { batchSize: 200 } })).json;
 
   const status = () => api(gateway, key, 'GET', `/api/v1/connectors/${connector.id}/status`).then((response) => response.json);

@@ -6,6 +6,7 @@ import { createDepartment } from '../../helpers/department.ts';
 import { startDedicatedKafka, waitFor } from '../../helpers/dedicated-kafka.ts';
 import { freshTopicName } from '../../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../../helpers/person-source.ts';
+import { provideTopic } from '../../helpers/resource.ts';
 
 t.test('killing the broker mid-pull again and again loses no row, and offsets never run ahead of acknowledgements', async (t) => {
   const { kafka, options } = await startDedicatedKafka(t, 19692);
@@ -14,6 +15,7 @@ t.test('killing the broker mid-pull again and again loses no row, and offsets ne
   const rows = 30_000;
   const source = await createPersonSourceTable(t, rows, 0, 41);
   const topic = freshTopicName('broker-kill');
+  await provideTopic(app, adminKey, 'GAJ', topic);
   const connector = (
     await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload: { name: 'kill', type: 'sql-pull', schema: 'population.person', topic, schedule: '* * * * * *', config: source.connection, mapping: PERSON_MAPPING, options: { batchSize: 200 } } })
   ).json();

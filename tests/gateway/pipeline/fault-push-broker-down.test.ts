@@ -6,6 +6,7 @@ import { consumeTopic } from '../../helpers/consume.ts';
 import { createDepartment } from '../../helpers/department.ts';
 import { startDedicatedKafka, waitFor } from '../../helpers/dedicated-kafka.ts';
 import { freshTopicName } from '../../helpers/kafka.ts';
+import { provideTopic } from '../../helpers/resource.ts';
 
 const PERSON_FIELDS = { fields: Object.fromEntries(['id_number', 'name', 'sex', 'birth_date'].map((field) => [field, field])) };
 
@@ -14,6 +15,7 @@ t.test('a push while the broker is down gets no 2xx, and the same Idempotency-Ke
   const { app, adminKey } = await buildTestApp(t, { brokers: kafka.brokers });
   const department = await createDepartment(app, adminKey, 'GAJ');
   const topic = freshTopicName('push-down');
+  await provideTopic(app, adminKey, 'GAJ', topic);
   const connector = (await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload: { name: 'push', type: 'http-push', schema: 'population.person', topic, config: {}, mapping: PERSON_FIELDS } })).json();
   const fixtures = createFixtureGenerator({ seed: 5 });
   const records = Array.from({ length: 20 }, () => fixtures.person());

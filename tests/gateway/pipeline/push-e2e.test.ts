@@ -4,6 +4,7 @@ import { bearer, buildTestApp } from '../../helpers/app.ts';
 import { consumeTopic } from '../../helpers/consume.ts';
 import { createDepartment } from '../../helpers/department.ts';
 import { freshTopicName } from '../../helpers/kafka.ts';
+import { provideTopic } from '../../helpers/resource.ts';
 
 const ORGANISATION_MAPPING = { fields: { credit_code: '统一社会信用代码', name: '企业名称', legal_representative_name: '法定代表人', establishment_date: '成立日期', registered_capital: { from: '注册资本', decimal: true } } };
 
@@ -11,6 +12,7 @@ async function pushConnector(t: Parameters<typeof buildTestApp>[0]) {
   const testApp = await buildTestApp(t);
   const department = await createDepartment(testApp.app, testApp.adminKey, 'SCJ', '市场监管局');
   const topic = freshTopicName('org');
+  await provideTopic(testApp.app, testApp.adminKey, 'SCJ', topic);
   const created = await testApp.app.inject({
     method: 'POST',
     url: '/api/v1/connectors',

@@ -7,6 +7,7 @@ import { freshTopicName } from '../../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../../helpers/person-source.ts';
 import { waitFor } from '../../helpers/dedicated-kafka.ts';
 import type { FastifyInstance } from 'fastify';
+import { provideTopic } from '../../helpers/resource.ts';
 
 async function runAndWait(app: FastifyInstance, key: string, id: string): Promise<Record<string, any>> {
   const before = (await app.inject({ url: `/api/v1/connectors/${id}/status`, headers: bearer(key) })).json().lastRun?.id ?? 0;
@@ -25,6 +26,7 @@ t.test('a PostgreSQL table lands on its topic as decodable records, bad rows on 
   const department = await createDepartment(app, adminKey, 'GAJ', '公安局');
   const source = await createPersonSourceTable(t, 120, 7);
   const topic = freshTopicName('person');
+  await provideTopic(app, adminKey, 'GAJ', topic);
 
   const created = await app.inject({
     method: 'POST',
@@ -79,6 +81,7 @@ t.test('rejected records are replayed after the mapping is fixed', async (t) => 
   const department = await createDepartment(app, adminKey, 'MZJ', '民政局');
   const source = await createPersonSourceTable(t, 10, 0, 11);
   const topic = freshTopicName('replay');
+  await provideTopic(app, adminKey, 'MZJ', topic);
   const broken = { fields: { ...PERSON_MAPPING.fields, sex: { from: 'xb', codes: { 男: '1' } } } };
   const connector = (
     await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload: { name: '婚姻库', type: 'sql-pull', schema: 'population.person', topic, schedule: '0 0 1 1 *', config: source.connection, mapping: broken } })
