@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import type { ConfigProblem, PullConnectorDefinition } from '../types.ts';
 import { DEFAULT_PATTERN, EXTENSION_FORMATS, FILE_DROP_CONFIG, FILE_FORMATS, type FileDropConfig, type FileFormat } from './config.ts';
-import { literalExtensions } from './folder.ts';
+import { literalExtensions } from './glob.ts';
 import { createFileDropTask } from './task.ts';
 
 /** The formats files matched by this config can have: the `format` override, else what the pattern's extension allows. */
