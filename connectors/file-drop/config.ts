@@ -16,7 +16,7 @@ export const FILE_DROP_CONFIG = Type.Object(
       minLength: 2,
       'x-directory': true,
       description:
-        "Absolute path of the watched folder on the gateway host, inside the department's own folder of the drop root (DX_FILE_DROP_ROOT/<departmentCode>/), once links are resolved; read files move to its done/ subfolder, broken ones and links or special files to failed/",
+        "Absolute path of the watched folder on the gateway host, in the department's own folder of the drop root once links are resolved, without . or .. segments; read files move to its done/ subfolder, broken files, links and special files to failed/",
     }),
     pattern: Type.Optional(
       Type.String({
@@ -25,7 +25,7 @@ export const FILE_DROP_CONFIG = Type.Object(
         pattern: '^[^/\\\\]+$',
         default: DEFAULT_PATTERN,
         description:
-          'Which file names in the folder are read: * matches any characters, ? one character, {a,b} either alternative; case-insensitive. Subfolders are not searched.',
+          `Which file names in the folder are read: * matches any characters, ? one character, {a,b} either alternative; case-insensitive, at most ${MAX_PATTERN_LENGTH} characters. Subfolders are not searched.`,
       }),
     ),
     format: Type.Optional(
