@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, rename, type FileHandle } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { EXTENSION_FORMATS, type FileFormat } from './config.ts';
 import type { Glob } from './glob.ts';
@@ -105,6 +105,32 @@ export async function openRegularFile(path: string): Promise<FileHandle> {
     throw new RefusedFileError(`it is ${kindOf(stats)}`);
   }
   return handle;
+}
+
+/** The watched folder held open for one read, and the path that reaches exactly the folder held. */
+export interface PinnedFolder {
+  path: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the folder (`O_NOFOLLOW`, so its last segment cannot be a link) and, where the system has /proc, works
+ * through `/proc/self/fd/<fd>` from then on: every name is then resolved inside the folder that was opened, as
+ * `openat` would, so swapping a segment of its path for a link mid-run changes nothing. The kernel's own account
+ * of where the opened folder lies (`readlink` of that path) is what `verify` checks against the department's folder.
+ * Without /proc, the real path is used, checked the same way.
+ */
+export async function pinFolder(real: string, verify: (located: string) => Promise<string>): Promise<PinnedFolder> {
+  const handle = await open(real, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  try {
+    const pinned = `/proc/self/fd/${handle.fd}`;
+    const located = await readlink(pinned).catch(() => undefined);
+    await verify(located ?? real);
+    return { path: located === undefined ? real : pinned, close: () => handle.close() };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
 }
 
 async function taken(path: string): Promise<boolean> {

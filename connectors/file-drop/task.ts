@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CheckResult, ConnectorContext, ConnectorTask, JsonValue, SourceRecord } from '../types.ts';
 import { DEFAULT_PATTERN, DEFAULT_SETTLE_MS, type FileDropConfig } from './config.ts';
 import { readCsv, type CsvOptions } from './csv.ts';
-import { DONE_FOLDER, FAILED_FOLDER, listFiles, moveInto, moveToFailed, openRegularFile, type DroppedFile, type RefusedEntry } from './folder.ts';
+import { DONE_FOLDER, FAILED_FOLDER, listFiles, moveInto, moveToFailed, openRegularFile, pinFolder, type DroppedFile, type PinnedFolder, type RefusedEntry } from './folder.ts';
 import { compileGlob } from './glob.ts';
 import { readJsonLines } from './jsonl.ts';
 import { BrokenFileError, isSystemError, RefusedFileError } from './rows.ts';
@@ -50,6 +50,7 @@ async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): 
 function describe(err: unknown): string {
   const { code, path } = err as NodeJS.ErrnoException;
   if (code === 'ENOENT') return `${path} does not exist`;
+  if (code === 'ENOTDIR') return `${path} is not a directory`;
   if (code === 'EACCES' || code === 'EPERM') return `the gateway may not read and write ${path} (${code})`;
   return err instanceof Error ? err.message : String(err);
 }
@@ -77,6 +78,9 @@ export function createFileDropTask(config: FileDropConfig, context: ConnectorCon
   const stopper = new AbortController();
   const signal = AbortSignal.any([context.signal, stopper.signal]);
   const { log } = context;
+
+  /** The folder held open for one read or check, once the gateway has checked where it lies. */
+  const pin = async () => pinFolder(await context.resolveFolder(directory), (located) => context.resolveFolder(located));
 
   // File times have sub-millisecond parts and Date.now() does not: compare whole milliseconds.
   const settled = (file: DroppedFile, now: number) => now - Math.floor(file.changedMs) >= settleMs;
@@ -151,13 +155,21 @@ export function createFileDropTask(config: FileDropConfig, context: ConnectorCon
    * rows) has nothing left to deliver and moves to done/ when read. Moves are renames within the folder's file
    * system and never overwrite: a name taken in done/ or failed/ gets a `.1`, `.2`, ... before its extension.
    *
-   * The folder is checked against the department's drop folder again at the start of each read, and the real path
-   * that check answers is the one listed. Links and special files the pattern matches are moved to failed/ unread;
-   * a file is opened without following a link and read only if the opened handle is a regular file.
+   * The folder is checked against the department's drop folder again at the start of each read and held open for
+   * the read (`pinFolder`). Links and special files the pattern matches are moved to failed/ unread; a file is
+   * opened without following a link and read only if the opened handle is a regular file.
    */
   async function* read(): AsyncGenerator<SourceRecord[]> {
     if (signal.aborted) return;
-    const folder = await context.resolveFolder(directory);
+    const pinned = await pin();
+    try {
+      yield* readFolder(pinned.path);
+    } finally {
+      await pinned.close();
+    }
+  }
+
+  async function* readFolder(folder: string): AsyncGenerator<SourceRecord[]> {
     const { files: listed, refused } = await listFiles(folder, glob, config.format);
     for (const entry of refused) await refuse(folder, entry, `it is ${entry.kind}`);
     const now = Date.now();
@@ -212,14 +224,14 @@ export function createFileDropTask(config: FileDropConfig, context: ConnectorCon
   }
 
   async function check(): Promise<CheckResult> {
-    let folder: string;
+    let pinned: PinnedFolder;
     try {
-      folder = await context.resolveFolder(directory);
+      pinned = await pin();
     } catch (err) {
-      return { ok: false, message: `${directory} ${err instanceof Error ? err.message : String(err)}` };
+      return { ok: false, message: isSystemError(err) ? describe(err) : `${directory} ${err instanceof Error ? err.message : String(err)}` };
     }
+    const folder = pinned.path;
     try {
-      if (!(await lstat(folder)).isDirectory()) return { ok: false, message: `${directory} is not a directory` };
       await access(folder, constants.R_OK | constants.W_OK | constants.X_OK);
       for (const subfolder of [DONE_FOLDER, FAILED_FOLDER]) {
         const stats = await lstat(join(folder, subfolder)).catch(() => undefined);
@@ -236,7 +248,9 @@ export function createFileDropTask(config: FileDropConfig, context: ConnectorCon
         message: `${directory} is readable and writable; ${waiting.length} file(s) wait${settling > 0 ? `, ${settling} of them still being written` : ''}${refused}`,
       };
     } catch (err) {
-      return { ok: false, message: describe(err) };
+      return { ok: false, message: describe(err).replaceAll(folder, directory) };
+    } finally {
+      await pinned.close();
     }
   }
 

@@ -42,7 +42,6 @@ export async function resolveDropFolder(root: string, departmentCode: string, di
   if (!isAbsolute(directory) || directory.split(/[\\/]/).some((segment) => segment === '.' || segment === '..')) {
     throw new Error(`${rule}, as an absolute path without . or .. segments`);
   }
-  if (!inside(own, resolve(directory))) throw new Error(rule);
   let real: string;
   let realOwn: string;
   try {
@@ -51,6 +50,8 @@ export async function resolveDropFolder(root: string, departmentCode: string, di
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(`${rule}; its path could not be resolved (${code ?? (err as Error).message})`);
   }
+  // Written as configured or as its real path (the drop root itself may lie behind a link the operator made).
+  if (!inside(own, resolve(directory)) && !inside(realOwn, resolve(directory))) throw new Error(rule);
   if (!inside(realOwn, real)) throw new Error(`${rule}, once links are resolved`);
   return real;
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
@@ -385,4 +385,25 @@ t.test('a file swapped for a link or a fifo after the listing is refused when op
   const handle = await openRegularFile(join(directory, 'real.csv'));
   t.equal((await handle.stat()).isFile(), true);
   await handle.close();
+});
+
+t.test('a folder swapped for a link in the middle of a read: the read goes on in the folder it opened', async (t) => {
+  const directory = await dropFolder(t);
+  const elsewhere = await dropFolder(t);
+  await drop(directory, 'a.csv', toCsv([['who'], ['own-1'], ['own-2']]), 120);
+  await drop(directory, 'z.csv', toCsv([['who'], ['own-3']]), 60);
+  await drop(elsewhere, 'z.csv', toCsv([['who'], ['theirs']]), 60);
+  const task = fileDrop.create({ directory, settleMs: 0 }, departmentContext({ batchSize: 1 }));
+  const seen: unknown[] = [];
+  for await (const batch of task.read()) {
+    seen.push(...batch.map((record) => record.value.who));
+    if (seen.length === 1) {
+      await rename(directory, `${directory}.old`);
+      await symlink(elsewhere, directory);
+    }
+  }
+  await task.close();
+  t.same(seen, ['own-1', 'own-2', 'own-3']);
+  await rm(directory);
+  await rename(`${directory}.old`, directory);
 });

@@ -52,11 +52,14 @@ t.test("failed/ made a link to the other department's folder receives nothing, a
   const { app, a, b } = await setupDrops(t);
   symlinkSync(a.folder, join(b.folder, 'failed'));
   writeFileSync(join(b.folder, 'broken.csv'), '统一社会信用代码,企业名称\n"unterminated,x\n');
-  const id = await registeredDrop(t, app, b.key, { directory: b.folder });
+  const id = await registeredDrop(t, app, b.key, { directory: b.folder }, { topic: freshTopicName('file-drop-failed-link') });
   const tested = await testDrop(app, b.key, id);
   t.equal(tested.check.ok, false, 'the test names the linked failed/');
   t.match(tested.check.message, /failed is not a folder/);
-  t.same(readdirSync(a.folder), [], "nothing was moved into the other department's folder");
+  await app.inject({ method: 'POST', url: `/api/v1/connectors/${id}/run`, headers: bearer(b.key) });
+  await waitFor(async () => (await app.inject({ url: `/api/v1/connectors/${id}/status`, headers: bearer(b.key) })).json(), (body) => body.lastRun && body.lastRun.status !== 'running', 30_000);
+  t.same(readdirSync(a.folder), [], "a run moved nothing into the other department's folder");
+  t.ok(existsSync(join(b.folder, 'broken.csv')), 'the broken file stays until failed/ is a folder again');
 
   const other = join(b.folder, 'second');
   mkdirSync(join(other, 'failed'), { recursive: true });
