@@ -13,9 +13,9 @@ import { companiesCsv, registerDrop, registeredDrop, setupDrops, testDrop, type 
 const REDOS_GLOB = '*a*a*a*a*a*a*a*ab';
 const MIB = 1024 * 1024;
 
-function zipOf(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
+function zipOf(entries: { name: string; data: Buffer }[], options: { compress?: boolean } = {}): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const { name, data } of entries) zip.addBuffer(data, name);
+  for (const { name, data } of entries) zip.addBuffer(data, name, { compress: options.compress ?? true });
   zip.end();
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
@@ -124,6 +124,13 @@ t.test('an .xlsx whose entries declare more than 200 MB decompressed in all is r
   const zip = await zipOf([{ name: 'xl/sharedStrings.xml', data: randomBytes(3 * MIB) }]);
   const { reason } = await runWithBomb(t, setup, declareSize(zip, 'xl/sharedStrings.xml', 210 * MIB));
   t.match(reason, /refused as a possible zip bomb: its entries declare \d+ or more bytes decompressed, more than 209715200/);
+});
+
+t.test('an .xlsx of more than 10,000 entries is refused', async (t) => {
+  const setup = await setupDrops(t);
+  const zip = await zipOf(Array.from({ length: 10_001 }, (_, n) => ({ name: `xl/media/part${n}.xml`, data: Buffer.from('<x/>') })), { compress: false });
+  const { reason } = await runWithBomb(t, setup, zip);
+  t.match(reason, /refused as a possible zip bomb: it has 10001 entries, more than 10000/);
 });
 
 t.test('an .xlsx with an entry hidden from its central directory is refused, since the streaming reader would unpack it', async (t) => {
