@@ -20,7 +20,7 @@ function rows(schema: Property, prefix = ''): string[] {
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
     const path = `${prefix}${name}`;
-    const notes = [property['x-secret'] ? 'secret: never shown or logged' : '', property['x-directory'] ? 'inside DX_FILE_DROP_ROOT' : '', property.default !== undefined ? `default \`${JSON.stringify(property.default)}\`` : '']
+    const notes = [property['x-secret'] ? 'secret: never shown or logged' : '', property['x-directory'] ? 'inside DX_FILE_DROP_ROOT/{departmentCode}/' : '', property.default !== undefined ? `default \`${JSON.stringify(property.default)}\`` : '']
       .filter(Boolean)
       .join('; ');
     const description = `${(property.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')}${notes ? ` (${notes})` : ''}`;

@@ -36,6 +36,13 @@ export interface ConnectorContext {
    * Connect to the returned address (not the name), so a name that later resolves elsewhere cannot slip through.
    */
   resolveHost(host: string): Promise<string>;
+  /**
+   * Resolves a folder on the gateway host (every link followed) and checks it lies in the connector's department's
+   * folder of the operator's drop root. Work in the returned real path, never in the configured one; call again at
+   * the start of each run, since the folder may have been swapped for a link since registration. Throws an Error
+   * saying why a folder is refused.
+   */
+  resolveFolder(path: string): Promise<string>;
 }
 
 export interface ConnectorLogger {
@@ -86,7 +93,7 @@ interface DefinitionBase<Config> {
   /**
    * JSON Schema of the type's config: `additionalProperties: false`, every property with a `description`;
    * secrets carry `"x-secret": true` so they are never returned by the API nor logged; folders on the gateway host
-   * carry `"x-directory": true` so the gateway keeps them inside the operator's drop root.
+   * carry `"x-directory": true` so the gateway keeps them inside the department's folder of the drop root.
    */
   configSchema: Record<string, unknown>;
   examples: ConnectorExample[];

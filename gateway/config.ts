@@ -34,7 +34,7 @@ export const CONFIG_SCHEMA = Type.Object({
     default: '127.0.0.0/8,::1',
     description: 'Hosts connectors and webhooks may reach: names (*.gov.internal), addresses or CIDR ranges, comma-separated. Link-local and metadata addresses are always refused.',
   }),
-  DX_FILE_DROP_ROOT: Type.String({ minLength: 1, default: '.data/drop', description: 'Folder under which file-drop connectors may watch folders; a connector outside it is refused.' }),
+  DX_FILE_DROP_ROOT: Type.String({ minLength: 1, default: '.data/drop', description: "Folder of the departments' file drops: each department's file-drop connectors watch only folders in <DX_FILE_DROP_ROOT>/<departmentCode>/ (links resolved), which the operator creates with the department's transfer account as owner; anything else is refused." }),
   DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector and subscription leases and picks up their changes.' }),
   DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector or subscription lease outlives its instance's last renewal before another instance may take it." }),
   DX_PIPELINE_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1, description: 'Worker threads that map, validate and encode records before they are published (0: on the main event loop).' }),

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_PATTERN_LENGTH } from './glob.ts';
 
 export const FILE_FORMATS = ['csv', 'jsonl', 'xlsx'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
@@ -15,15 +16,16 @@ export const FILE_DROP_CONFIG = Type.Object(
       minLength: 2,
       'x-directory': true,
       description:
-        'Absolute path of the watched folder on the gateway host, inside the drop root the operator set (DX_FILE_DROP_ROOT); read files move to its done/ subfolder, broken ones to failed/',
+        "Absolute path of the watched folder on the gateway host, in the department's own folder of the drop root once links are resolved, without . or .. segments; read files move to its done/ subfolder, broken files, links and special files to failed/",
     }),
     pattern: Type.Optional(
       Type.String({
         minLength: 1,
+        maxLength: MAX_PATTERN_LENGTH,
         pattern: '^[^/\\\\]+$',
         default: DEFAULT_PATTERN,
         description:
-          'Which file names in the folder are read: * matches any characters, ? one character, {a,b} either alternative; case-insensitive. Subfolders are not searched.',
+          `Which file names in the folder are read: * matches any characters, ? one character, {a,b} either alternative; case-insensitive, at most ${MAX_PATTERN_LENGTH} characters. Subfolders are not searched.`,
       }),
     ),
     format: Type.Optional(

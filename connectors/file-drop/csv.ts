@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { createDecoder, type TextEncoding } from './decode.ts';
@@ -17,7 +17,7 @@ export interface CsvOptions {
  * cell's text as written (an empty cell is ''). A record with a different number of fields than the header, or a
  * quote out of place, ends the file with a BrokenFileError.
  */
-export async function* readCsv(path: string, options: CsvOptions, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+export async function* readCsv(file: FileHandle, options: CsvOptions, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
   const parser = parse({
     delimiter: options.delimiter,
     quote: options.quote === '' ? false : options.quote,
@@ -25,7 +25,7 @@ export async function* readCsv(path: string, options: CsvOptions, signal: AbortS
     skip_empty_lines: options.skipEmptyLines,
     max_record_size: MAX_RECORD_CHARS,
   });
-  const input = createReadStream(path, { signal });
+  const input = file.createReadStream({ start: 0, autoClose: false, signal });
   const decoder = createDecoder(options.encoding);
   // Errors of any stage reach the parser, and so the loop below; the callback has nothing left to do.
   pipeline(input, decoder.stream, parser, () => undefined);

@@ -1,8 +1,11 @@
 import { isAbsolute } from 'node:path';
 import type { ConfigProblem, PullConnectorDefinition } from '../types.ts';
 import { DEFAULT_PATTERN, EXTENSION_FORMATS, FILE_DROP_CONFIG, FILE_FORMATS, type FileDropConfig, type FileFormat } from './config.ts';
-import { literalExtensions } from './folder.ts';
+import { literalExtensions } from './glob.ts';
 import { createFileDropTask } from './task.ts';
+import { XLSX_LIMITS } from './zip-limits.ts';
+
+const MIB = 1024 * 1024;
 
 /** The formats files matched by this config can have: the `format` override, else what the pattern's extension allows. */
 function readableFormats(config: FileDropConfig): Set<FileFormat> {
@@ -27,23 +30,29 @@ export const fileDrop: PullConnectorDefinition<FileDropConfig> = {
     'and rich text as plain text. Files are streamed, so memory stays flat however large they are. Once the offset ' +
     'of a file\'s last row has been committed, the next run moves it to done/; a file that cannot be parsed (a ' +
     'malformed CSV line, a line that is not a JSON object, a corrupt workbook, bytes invalid in the encoding) moves ' +
-    'to failed/ with <name>.reason.txt beside it, after the rows before the problem were delivered. The gateway ' +
-    'needs read and write access to the folder. Senders should copy a file in under a name the pattern does not ' +
+    'to failed/ with <name>.reason.txt beside it, after the rows before the problem were delivered. A department ' +
+    'watches only folders in its own folder of the drop root, DX_FILE_DROP_ROOT/{departmentCode}/, checked with ' +
+    'links resolved when the connector is registered and again at each run. Only regular files are read: a ' +
+    'matching symbolic link, fifo, socket or device moves to failed/ unread, with its reason. An .xlsx workbook is ' +
+    `checked before parsing: more than ${XLSX_LIMITS.maxTotalBytes / MIB} MiB decompressed in all, more than ` +
+    `${XLSX_LIMITS.maxEntries} entries, an entry over ${XLSX_LIMITS.ratioGraceBytes / MIB} MiB that unpacks to more than ` +
+    `${XLSX_LIMITS.maxRatio} times its compressed size, or an entry hidden from the zip directory moves it to failed/ ` +
+    'as a possible zip bomb. The gateway needs read and write access to the folder. Senders should copy a file in under a name the pattern does not ' +
     'match (a .part suffix, a leading dot) and rename it once complete; settleMs only protects copies that never ' +
     'pause for that long.',
   configSchema: FILE_DROP_CONFIG,
   examples: [
     {
       summary: 'Daily GBK CSV export of the provincial market-regulation system (统一社会信用代码,企业名称,法定代表人,成立日期,登记状态)',
-      config: { directory: '/srv/dx-drop/scjg/enterprises', pattern: '*.csv', encoding: 'gbk', settleMs: 10_000 },
+      config: { directory: '/srv/dx-drop/SCJ/enterprises', pattern: '*.csv', encoding: 'gbk', settleMs: 10_000 },
     },
     {
       summary: 'Monthly Excel workbooks of the civil-affairs bureau, reading the sheet 低保对象 of each',
-      config: { directory: '/srv/dx-drop/mzj/dibao', pattern: '低保*.xlsx', sheet: '低保对象' },
+      config: { directory: '/srv/dx-drop/MZJ/dibao', pattern: '低保*.xlsx', sheet: '低保对象' },
     },
     {
       summary: 'Tab-separated GB18030 .txt files from a county hospital information system, read as CSV',
-      config: { directory: '/srv/dx-drop/wjw/outpatient', pattern: '*.txt', format: 'csv', encoding: 'gb18030', delimiter: '\t', quote: '' },
+      config: { directory: '/srv/dx-drop/WJW/outpatient', pattern: '*.txt', format: 'csv', encoding: 'gb18030', delimiter: '\t', quote: '' },
     },
   ],
   validate(config) {

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createDecoder, type TextEncoding } from './decode.ts';
 import { BrokenFileError, MAX_RECORD_CHARS } from './rows.ts';
@@ -16,8 +16,8 @@ function parseLine(text: string, line: number): Record<string, unknown> | undefi
 }
 
 /** The objects of a JSON Lines file, one per non-empty line (`\n` or `\r\n`), streamed. */
-export async function* readJsonLines(path: string, encoding: TextEncoding, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
-  const input = createReadStream(path, { signal });
+export async function* readJsonLines(file: FileHandle, encoding: TextEncoding, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+  const input = file.createReadStream({ start: 0, autoClose: false, signal });
   const decoder = createDecoder(encoding);
   const text = pipeline(input, decoder.stream, () => undefined);
   let rest = '';

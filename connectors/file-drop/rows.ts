@@ -14,6 +14,17 @@ export class BrokenFileError extends Error {
   }
 }
 
+/**
+ * An entry of the folder the gateway does not read at all: a symbolic link, a fifo, a socket, a device. The task
+ * moves it (never what it points to) to failed/ unread; `message` says what it is.
+ */
+export class RefusedFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedFileError';
+  }
+}
+
 /** An operating-system error (a vanished file, a permission, a disk): about the environment, not the file's content. */
 export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';

@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { BrokenFileError, fieldNames, isAbortError, isSystemError, toRecord } from './rows.ts';
+import { checkWorkbookZip } from './zip-limits.ts';
 
 type CellJson = string | number | boolean;
 
@@ -60,14 +61,16 @@ export function cellJson(value: unknown, numFmt: string | undefined, date1904: b
  * The data rows of one worksheet of an .xlsx workbook (`sheet`, else the first in the workbook's tab order),
  * streamed with exceljs's WorkbookReader so only the shared-string table, not the rows, is held in memory. The first
  * row with a value is the header; empty rows are skipped; cells right of the last header are ignored. Other
- * worksheets are drained, not read, so exceljs removes the temporary files it spools them to.
+ * worksheets are drained, not read, so exceljs removes the temporary files it spools them to. The archive is checked
+ * against the zip limits first (`zip-limits.ts`), so a zip bomb is refused before anything is unpacked for parsing.
  */
-export async function* readXlsx(path: string, sheet: string | undefined, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+export async function* readXlsx(file: FileHandle, sheet: string | undefined, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+  await checkWorkbookZip(file.fd, signal);
   // Loaded only when an xlsx file is read: exceljs is about 20 MB of resident memory.
   const { default: ExcelJS } = await import('exceljs');
   // exceljs pipes its input into a zip parser that waits forever if the input fails; a failed or aborted input
   // ends the bytes instead, so the zip parser reaches an end, and the input's own error is what is reported.
-  const input = createReadStream(path, { signal });
+  const input = file.createReadStream({ start: 0, autoClose: false, signal });
   const bytes = new PassThrough();
   let inputError: Error | undefined;
   input.on('error', (err) => {

@@ -37,7 +37,8 @@ try {
   residentsAvailable = false;
   demoLog.warn({ err: (err as Error).message }, 'no PostgreSQL for the demo residents table (DEMO_SOURCE_DATABASE_URL); the population demo source is left out');
 }
-const dropFolder = join(resolve(config.DX_FILE_DROP_ROOT), 'scjg');
+// Each department's file drops live in its own folder of the drop root, named by its code (the market-regulation bureau: SCJ).
+const dropFolder = join(resolve(config.DX_FILE_DROP_ROOT), 'SCJ', 'enterprises');
 dropCompaniesCsv(dropFolder, fixtures, 200);
 
 const departments = await ensureDepartments(api, dataDir);

@@ -6,6 +6,7 @@ import { getCanonicalSchema } from '../../schemas/canonical.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
 import type { HostGuard } from '../security/host-guard.ts';
 import type { Connector, ConnectorStore, RunRecord } from './connector-store.ts';
+import { resolveDropFolder } from './drop-folder.ts';
 import { createMapper } from './mapping/apply.ts';
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIG, offsetMessages, readCommittedOffsets, syncMessage } from './offsets-topic.ts';
 import type { PreparePool } from './prepare-pool.ts';
@@ -30,6 +31,8 @@ export interface RuntimeDependencies {
   /** Maps, validates and encodes batches to publish (in worker threads). */
   prepare: PreparePool;
   hostGuard: HostGuard;
+  /** Folder under which each department's file drops live, in `<dropRoot>/<departmentCode>/`. */
+  dropRoot: string;
   log: Logger;
   instanceId: string;
   backoff?: BackoffOptions;
@@ -114,6 +117,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
       signal,
       batchSize: connector.options.batchSize ?? DEFAULT_BATCH_SIZE,
       resolveHost: (host) => deps.hostGuard.resolve(host),
+      resolveFolder: (path) => resolveDropFolder(deps.dropRoot, connector.departmentCode, path),
     };
   }
 

@@ -1,8 +1,8 @@
-import { relative, resolve, isAbsolute } from 'node:path';
 import cron from 'node-cron';
 import type { ConnectorTypeRegistry } from '../../connectors/registry.ts';
 import type { ConfigProblem } from '../../connectors/types.ts';
 import { findCanonicalSchema } from '../../schemas/canonical.ts';
+import { resolveDropFolder } from './drop-folder.ts';
 import { checkMapping } from './mapping/check.ts';
 import type { MappingSpec } from './mapping/spec.ts';
 
@@ -15,18 +15,16 @@ export interface ConnectorDraft {
   options?: { exactlyOnce?: boolean | undefined } | undefined;
 }
 
-function insideRoot(root: string, directory: string): boolean {
-  const path = relative(resolve(root), resolve(directory));
-  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
-}
-
-/** Every problem of a connector definition at once, each naming its field, before anything is stored. */
-export function validateConnector(types: ConnectorTypeRegistry, draft: ConnectorDraft, dropRoot: string): ConfigProblem[] {
+/**
+ * Every problem of a connector definition at once, each naming its field, before anything is stored. Folders on the
+ * gateway host (`x-directory` fields) must lie in the owning department's folder of the drop root.
+ */
+export async function validateConnector(types: ConnectorTypeRegistry, draft: ConnectorDraft, drops: { root: string; departmentCode: string }): Promise<ConfigProblem[]> {
   const definition = types.get(draft.type);
   if (!definition) return [{ path: 'type', message: `is not a connector type (types: ${types.list().map((d) => d.type).join(', ')})` }];
   const problems: ConfigProblem[] = [...types.validateConfig(draft.type, draft.config)];
   for (const { path, value } of types.directories(draft.type, draft.config)) {
-    if (!insideRoot(dropRoot, value)) problems.push({ path, message: `must be inside the drop root ${resolve(dropRoot)} (DX_FILE_DROP_ROOT)` });
+    await resolveDropFolder(drops.root, drops.departmentCode, value).catch((err: Error) => problems.push({ path, message: err.message }));
   }
   if (definition.kind === 'pull') {
     if (draft.schedule === undefined) problems.push({ path: 'schedule', message: 'is required for a pull connector' });

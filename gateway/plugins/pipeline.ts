@@ -54,6 +54,7 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
     validator,
     prepare,
     hostGuard,
+    dropRoot: options.dropRoot,
     log,
     instanceId,
   });

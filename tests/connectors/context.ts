@@ -5,7 +5,7 @@ export interface TestContext extends ConnectorContext {
   logged: { level: string; message: string }[];
 }
 
-/** A connector context for tests: every host allowed, log lines kept. */
+/** A connector context for tests: every host and folder allowed, log lines kept. */
 export function createTestContext(options: { offsets?: Map<string, JsonValue>; batchSize?: number } = {}): TestContext {
   const controller = new AbortController();
   const logged: { level: string; message: string }[] = [];
@@ -16,6 +16,7 @@ export function createTestContext(options: { offsets?: Map<string, JsonValue>; b
     signal: controller.signal,
     batchSize: options.batchSize ?? 100,
     resolveHost: async (host) => host,
+    resolveFolder: async (path) => path,
     abort: () => controller.abort(),
     logged,
   };

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
@@ -8,9 +10,12 @@ import { runInNewContext } from 'node:vm';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import t, { type Test } from 'tap';
+import { openRegularFile } from '../../connectors/file-drop/folder.ts';
 import { fileDrop } from '../../connectors/file-drop/index.ts';
+import { RefusedFileError } from '../../connectors/file-drop/rows.ts';
 import { createConnectorRegistry } from '../../connectors/registry.ts';
 import type { JsonValue, SourceRecord } from '../../connectors/types.ts';
+import { resolveDropFolder } from '../../gateway/pipeline/drop-folder.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import { runConformance } from './conformance.ts';
 import { createTestContext, type TestContext } from './context.ts';
@@ -31,8 +36,19 @@ function toCsv(rows: readonly (readonly string[])[], delimiter = ','): string {
   return rows.map((row) => row.map(quoteIfNeeded).join(delimiter)).join('\r\n') + '\r\n';
 }
 
+// As the gateway lays them out: each department's folders under <DX_FILE_DROP_ROOT>/<departmentCode>/.
+const DROP_ROOT = mkdtempSync(join(tmpdir(), 'dx-file-drop-root-'));
+const DEPARTMENT_FOLDER = join(DROP_ROOT, 'SCJ');
+mkdirSync(DEPARTMENT_FOLDER);
+t.teardown(() => rmSync(DROP_ROOT, { recursive: true, force: true }));
+
+/** The gateway's context for a connector of the department SCJ: folders checked against its drop folder. */
+function departmentContext(options: Parameters<typeof createTestContext>[0] = {}): TestContext {
+  return { ...createTestContext(options), resolveFolder: (path) => resolveDropFolder(DROP_ROOT, 'SCJ', path) };
+}
+
 async function dropFolder(t: Test): Promise<string> {
-  const directory = await mkdtemp(join(tmpdir(), 'dx-file-drop-'));
+  const directory = await mkdtemp(join(DEPARTMENT_FOLDER, 'drop-'));
   t.teardown(() => rm(directory, { recursive: true, force: true }));
   return directory;
 }
@@ -47,7 +63,7 @@ async function drop(directory: string, name: string, content: string | Buffer, s
 }
 
 async function readAll(config: Record<string, unknown>, options: { offsets?: Map<string, JsonValue>; batchSize?: number } = {}): Promise<{ records: SourceRecord[]; context: TestContext }> {
-  const context = createTestContext(options);
+  const context = departmentContext(options);
   const task = fileDrop.create(config as never, context);
   const records: SourceRecord[] = [];
   try {
@@ -288,13 +304,13 @@ t.test('check reports the folder readable and the files waiting, or names what i
   await drop(directory, 'b.jsonl', '{"id":1}\n');
   await drop(directory, 'notes.txt', 'not data\n');
   await writeFile(join(directory, 'c.csv'), 'still being copied');
-  const task = fileDrop.create({ directory, settleMs: 60_000 }, createTestContext());
+  const task = fileDrop.create({ directory, settleMs: 60_000 }, departmentContext());
   const result = await task.check();
   t.equal(result.ok, true);
   t.match(result.message, /3 file\(s\) wait, 3 of them still being written/);
   await task.close();
 
-  const missing = fileDrop.create({ directory: join(directory, 'nowhere') }, createTestContext());
+  const missing = fileDrop.create({ directory: join(directory, 'nowhere') }, departmentContext());
   t.match(await missing.check(), { ok: false, message: /nowhere does not exist/ });
   await missing.close();
 });
@@ -306,7 +322,7 @@ t.test('closing the task ends a read in the middle of a workbook', async (t) => 
   sheet.addRow(HEADER);
   for (const row of enterpriseRows(2000)) sheet.addRow(row);
   await workbook.xlsx.writeFile(join(directory, 'big.xlsx'));
-  const task = fileDrop.create({ directory, settleMs: 0 }, createTestContext({ batchSize: 10 }));
+  const task = fileDrop.create({ directory, settleMs: 0 }, departmentContext({ batchSize: 10 }));
   const iterator = task.read()[Symbol.asyncIterator]();
   const first = await iterator.next();
   t.equal(first.done, false);
@@ -335,7 +351,7 @@ t.test('a CSV of 200,000 rows is read with flat memory', async (t) => {
     const usage = process.memoryUsage();
     return usage.heapUsed + usage.external;
   };
-  const task = fileDrop.create({ directory, settleMs: 0 }, createTestContext({ batchSize: 500 }));
+  const task = fileDrop.create({ directory, settleMs: 0 }, departmentContext({ batchSize: 500 }));
   const baseline = retained();
   let peak = 0;
   let count = 0;
@@ -350,4 +366,44 @@ t.test('a CSV of 200,000 rows is read with flat memory', async (t) => {
   t.match(last?.offset, { row: 200_000, eof: true });
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
   t.ok(peak < 20 * 1024 * 1024, `at most ${mb(peak)} MB more held while reading a ${mb(size)} MB file`);
+});
+
+t.test("a folder outside the department's drop folder is refused by check and by read", async (t) => {
+  const task = fileDrop.create({ directory: '/etc' }, departmentContext());
+  t.match(await task.check(), { ok: false, message: /must be inside the department's folder/ });
+  await t.rejects(readAll({ directory: '/etc' }), /must be inside the department's folder/);
+  await task.close();
+});
+
+t.test('a file swapped for a link or a fifo after the listing is refused when opened, without waiting on the fifo', async (t) => {
+  const directory = await dropFolder(t);
+  await drop(directory, 'real.csv', toCsv([['a'], ['1']]));
+  await symlink(join(directory, 'real.csv'), join(directory, 'link.csv'));
+  execFileSync('mkfifo', [join(directory, 'pipe.csv')]);
+  await t.rejects(openRegularFile(join(directory, 'link.csv')), new RefusedFileError('it is a symbolic link'));
+  await t.rejects(openRegularFile(join(directory, 'pipe.csv')), new RefusedFileError('it is a fifo (named pipe)'));
+  const handle = await openRegularFile(join(directory, 'real.csv'));
+  t.equal((await handle.stat()).isFile(), true);
+  await handle.close();
+});
+
+t.test('a folder swapped for a link in the middle of a read: the read goes on in the folder it opened', async (t) => {
+  const directory = await dropFolder(t);
+  const elsewhere = await dropFolder(t);
+  await drop(directory, 'a.csv', toCsv([['who'], ['own-1'], ['own-2']]), 120);
+  await drop(directory, 'z.csv', toCsv([['who'], ['own-3']]), 60);
+  await drop(elsewhere, 'z.csv', toCsv([['who'], ['theirs']]), 60);
+  const task = fileDrop.create({ directory, settleMs: 0 }, departmentContext({ batchSize: 1 }));
+  const seen: unknown[] = [];
+  for await (const batch of task.read()) {
+    seen.push(...batch.map((record) => record.value.who));
+    if (seen.length === 1) {
+      await rename(directory, `${directory}.old`);
+      await symlink(elsewhere, directory);
+    }
+  }
+  await task.close();
+  t.same(seen, ['own-1', 'own-2', 'own-3']);
+  await rm(directory);
+  await rename(`${directory}.old`, directory);
 });

@@ -56,7 +56,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (principal.kind === 'department' && body.departmentCode !== undefined && body.departmentCode !== principal.departmentCode) {
       throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: 'A department registers connectors only for itself' });
     }
-    refuseProblems(validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping, options: body.options }, app.pipeline.dropRoot));
+    refuseProblems(await validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping, options: body.options }, { root: app.pipeline.dropRoot, departmentCode: departmentCode as string }));
     const topic = body.topic ?? `dx.${body.schema}`;
     const topicProblem = await topics.problem(departmentCode as string, topic);
     if (topicProblem !== undefined) throw dxError('DX_ERR_CONNECTOR_TOPIC_REFUSED', { message: topicProblem.message, details: [{ path: 'topic', message: topicProblem.message }] });
@@ -124,7 +124,7 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const existing = await request.ownedConnector(request.params.id);
     const body = request.body;
     const config = types.restoreSecrets(existing.type, body.config, existing.config);
-    refuseProblems(validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }, app.pipeline.dropRoot));
+    refuseProblems(await validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }, { root: app.pipeline.dropRoot, departmentCode: existing.departmentCode }));
     const updated = await store.update(existing.id, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} });
     if (!updated) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
     request.log.info({ connectorId: updated.id }, 'connector updated');

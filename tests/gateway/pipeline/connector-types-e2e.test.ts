@@ -90,8 +90,8 @@ t.test('a paginated HTTP API lands on its topic', async (t) => {
 function dropFolder(t: Test): { root: string; folder: string } {
   const root = mkdtempSync(join(tmpdir(), 'dx-drop-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
-  const folder = join(root, 'scjg');
-  mkdirSync(folder);
+  const folder = join(root, 'SCJ', 'enterprises');
+  mkdirSync(folder, { recursive: true });
   return { root, folder };
 }
 
