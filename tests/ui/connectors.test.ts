@@ -1,4 +1,5 @@
 import t from 'tap';
+import pg from 'pg';
 import { bearer } from '../helpers/app.ts';
 import { createDepartment } from '../helpers/department.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
@@ -76,4 +77,28 @@ t.test('the test button of a pull connector shows the connection check and the f
   await screenshot('connector-test');
   t.equal((await gateway.app.inject({ url: `/api/v1/connectors/${created.json().id}/status`, headers: bearer(gateway.department.key) })).json().totals.published, 0, 'a test publishes nothing');
   t.same(errors, []);
+});
+
+t.test('a connector publishing onto a topic its department does not provide shows the problem in the list', async (t) => {
+  const gateway = await startUiGateway(t);
+  const topic = freshTopicName('ui-legacy');
+  const client = new pg.Client({ connectionString: gateway.databaseUrl });
+  await client.connect();
+  // Registered before 一数一源 was enforced: the API refuses it now, so it is written as an old install has it.
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO connectors (name, department_code, type, kind, schema_name, topic, dead_letter_topic, config, mapping, options)
+     VALUES ('旧推送', 'GAJ', 'http-push', 'push', 'population.person', $1, $2, '{}', $3, '{}') RETURNING id`,
+    [topic, `${topic}.dlq`, PERSON_MAPPING],
+  );
+  await client.query('INSERT INTO connector_totals (connector_id) VALUES ($1)', [rows[0]!.id]);
+  await client.end();
+  const { page, screenshot } = await openBrowser(t, gateway.baseUrl);
+  await signIn(page, gateway.baseUrl, gateway.department.key);
+  await page.getByRole('link', { name: '我的连接器' }).click();
+  await rendered(page, /^#\/connectors$/);
+  const legacy = page.locator(`tr[data-connector-id="${rows[0]!.id}"] [data-problem="topic-no-resource"]`);
+  t.match(await legacy.textContent(), /不符合“一数一源”/);
+  t.match(await legacy.getAttribute('title'), /not the topic of any catalogue resource/);
+  t.equal(await page.locator(`tr[data-connector-id="${gateway.connector.id}"] [data-problem]`).count(), 0, 'a connector on its own resource shows none');
+  await screenshot('connectors-topic-problem');
 });
