@@ -72,6 +72,7 @@ export interface WorldOptions {
   env?: Record<string, string>;
   hostResolver?: AppOptions['hostResolver'];
   catalog?: AppOptions['catalog'];
+  holidayNoticesDir?: string;
   /** Reuse a database (a second instance, or a restart). */
   databaseUrl?: string;
   adminKey?: string;
@@ -96,6 +97,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
     logger: createLogger(config.LOG_LEVEL, sink),
     ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}),
     ...(options.catalog ? { catalog: options.catalog } : {}),
+    ...(options.holidayNoticesDir ? { holidayNoticesDir: options.holidayNoticesDir } : {}),
   });
   t.teardown(() => app.close());
   return { app, adminKey, databaseUrl };
