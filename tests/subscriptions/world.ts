@@ -105,8 +105,8 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
 
 function sharingOf(type: SharingType) {
   if (type === 'not-shared') return { type, condition: '《居民身份证法》第十九条：不得向无关单位提供', methods: [] };
-  if (type === 'conditional') return { type, condition: '仅限办理户籍相关业务', methods: ['subscription', 'interface'] };
-  return { type, methods: ['subscription', 'interface'] };
+  if (type === 'conditional') return { type, condition: '仅限办理户籍相关业务', methods: ['database-table', 'interface'] };
+  return { type, methods: ['database-table', 'interface'] };
 }
 
 /** The catalogue body of a department resource of person records with ITEMS, on `topic`. */
