@@ -105,9 +105,11 @@ function generate(count: number): ResourceDocument[] {
       kind,
       providerCode,
       providerName,
+      providerCreditCode: null,
       summary: `记录本市${subject}的${suffix.replace(/信息$/, '')}情况，由${providerName}维护，包括${itemNames.slice(0, 3).join('、')}等信息项。`,
       keywords: [subject, suffix.replace(/信息$/, '')],
       format: pick(RESOURCE_FORMATS),
+      formatType: null,
       items,
       sharing: {
         type: sharingType,

@@ -137,12 +137,16 @@ export function baseResourceDocument(base: BaseResource, publishDate: string): R
     kind: 'base',
     providerCode: base.provider.code,
     providerName: base.provider.name,
+    // The city's own departments: their credit codes are the data office's to enter (docs/domain.md).
+    providerCreditCode: null,
     summary: base.summary,
     keywords: base.keywords,
     format: 'database',
+    // Kept as current state in PostgreSQL (the registers) besides the topic.
+    formatType: 'PostgreSQL',
     items,
     // Base items of population, legal persons and electronic licences are shared unconditionally (国发〔2016〕51号).
-    sharing: { type: 'unconditional', condition: null, methods: ['subscription', 'interface'] },
+    sharing: { type: 'unconditional', condition: null, methods: ['database-table', 'interface'] },
     open: { open: base.open, condition: base.openCondition },
     updateCycle: 'daily',
     publishDate,

@@ -16,9 +16,17 @@ function stringEnum<const T extends readonly string[]>(values: T, options: Recor
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-/** Classification code (class 1 digit: 1 base, 2 theme, 3 department; item 2 digits; entry and sub-entry digits), `/`, sequence. */
-export const RESOURCE_CODE_PATTERN = '^[1-3][0-9]{2,29}/[0-9]{1,12}$';
-const ResourceCode = Type.String({ pattern: RESOURCE_CODE_PATTERN, description: 'Resource code: classification code, "/", sequence number, e.g. 101001/000001' });
+/**
+ * Classification code of the 2017 guide (class 1 digit: 1 base, 2 theme, 3 department; item 2 digits; entry 3
+ * digits; sub-entry digits), so 1, 3, 6 or more digits; then `/` and the sequence number.
+ */
+export const RESOURCE_CODE_PATTERN = '^[1-3](?:[0-9]{2}(?:[0-9]{3,27})?)?/[0-9]{1,12}$';
+const ResourceCode = Type.String({
+  pattern: RESOURCE_CODE_PATTERN,
+  description: 'Resource code: classification code of 1 (class), 3 (item), 6 (entry) or more (sub-entry) digits, "/", sequence number, e.g. 101001/000001',
+});
+/** The shape here; the check character and division part are checked with the resource (catalog/validate.ts). */
+const CreditCode = Type.String({ pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$', description: "Provider department's unified social credit code (统一社会信用代码, GB 32100), upper case" });
 const Topic = Type.String({ pattern: '^[A-Za-z0-9._-]{1,200}$', description: 'Kafka topic the resource is published on, e.g. dx.population.person' });
 
 export const InformationItemInput = Type.Object(
@@ -61,7 +69,9 @@ const writable = {
   providerName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Provider department name (资源提供方); default the department principal's name" })),
   summary: Type.String({ minLength: 1, maxLength: 4000, description: 'Resource summary (资源摘要)' }),
   keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 30, uniqueItems: true, default: [] })),
-  format: stringEnum(RESOURCE_FORMATS, { description: 'Resource format (资源格式)' }),
+  providerCreditCode: Type.Optional(Nullable(CreditCode)),
+  format: stringEnum(RESOURCE_FORMATS, { description: 'Resource format class (资源格式分类)' }),
+  formatType: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 50, description: 'Resource format type (资源格式类型), one of the types of its class, e.g. OFD, XLSX, Oracle; see the vocabulary' }))),
   items: Type.Array(InformationItemInput, { minItems: 1, maxItems: 1000, description: 'Information items (信息项)' }),
   sharing: SharingInput,
   open: OpenInput,
@@ -101,9 +111,11 @@ export const ResourceDocumentBody = Type.Object({
   kind: stringEnum(CATALOGUE_KINDS),
   providerCode: Type.String(),
   providerName: Type.String(),
+  providerCreditCode: Nullable(Type.String({ description: "The provider department's credit code; providerCode stays the gateway's department code" })),
   summary: Type.String(),
   keywords: Type.Array(Type.String()),
   format: stringEnum(RESOURCE_FORMATS),
+  formatType: Nullable(Type.String()),
   items: Type.Array(InformationItemBody),
   sharing: Type.Object({ type: stringEnum(SHARING_TYPES), condition: Nullable(Type.String()), methods: Type.Array(stringEnum(SHARING_METHODS)) }),
   open: Type.Object({ open: Type.Boolean(), condition: Nullable(Type.String()) }),

@@ -56,12 +56,15 @@ export class VersionConflictError extends Error {
 }
 
 const ts = (column: string, alias: string) => `to_json(${column})#>>'{}' AS "${alias}"`;
-const COLUMNS = `id, code, name, kind, provider_code AS "providerCode", provider_name AS "providerName", summary, keywords, format, items,
+const COLUMNS = `id, code, name, kind, provider_code AS "providerCode", provider_name AS "providerName", provider_credit_code AS "providerCreditCode",
+  summary, keywords, format, format_type AS "formatType", items,
   sharing, open, update_cycle AS "updateCycle", publish_date::text AS "publishDate", related, topic, schema_subject AS "schemaSubject",
   version, ${ts('created_at', 'createdAt')}, ${ts('updated_at', 'updatedAt')}, created_by AS "createdBy", updated_by AS "updatedBy"`;
 const INDEX_COLUMNS = `id, code, name, kind, provider_code AS "providerCode", provider_name AS "providerName", summary, keywords, format,
   sharing->>'type' AS "sharingType", update_cycle AS "updateCycle", publish_date::text AS "publishDate", topic,
   jsonb_path_query_array(items, '$[*].name') AS "itemNames", ${ts('created_at', 'createdAt')}, ${ts('updated_at', 'updatedAt')}, version`;
+
+const ADDED_IN_0011: Pick<ResourceDocument, 'providerCreditCode' | 'formatType'> = { providerCreditCode: null, formatType: null };
 
 /** JSON with object keys sorted, so values read back from jsonb compare equal to the ones written. */
 function canonical(value: unknown): string {
@@ -81,6 +84,7 @@ function documentParams(document: ResourceDocument): unknown[] {
     document.code, document.name, document.kind, document.providerCode, document.providerName, document.summary,
     JSON.stringify(document.keywords), document.format, JSON.stringify(document.items), JSON.stringify(document.sharing),
     JSON.stringify(document.open), document.updateCycle, document.publishDate, JSON.stringify(document.related), document.topic, document.schemaSubject,
+    document.providerCreditCode, document.formatType,
   ];
 }
 
@@ -108,8 +112,8 @@ export function createCatalogRepository(db: CatalogDatabase, options: { onChange
     const revision = await nextRevision(client);
     const { rows } = await client.query<Resource>(
       `INSERT INTO catalog_resources (code, name, kind, provider_code, provider_name, summary, keywords, format, items, sharing, open, update_cycle,
-         publish_date, related, topic, schema_subject, revision, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING ${COLUMNS}`,
+         publish_date, related, topic, schema_subject, provider_credit_code, format_type, revision, created_by, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING ${COLUMNS}`,
       [...documentParams(document), revision, actor?.id ?? null],
     );
     const resource = rows[0] as Resource;
@@ -138,8 +142,8 @@ export function createCatalogRepository(db: CatalogDatabase, options: { onChange
         const { rows } = await client.query<Resource>(
           `UPDATE catalog_resources SET code = $1, name = $2, kind = $3, provider_code = $4, provider_name = $5, summary = $6, keywords = $7, format = $8,
              items = $9, sharing = $10, open = $11, update_cycle = $12, publish_date = $13, related = $14, topic = $15, schema_subject = $16,
-             revision = $17, version = version + 1, updated_at = now(), updated_by = $18
-           WHERE id = $19 RETURNING ${COLUMNS}`,
+             provider_credit_code = $17, format_type = $18, revision = $19, version = version + 1, updated_at = now(), updated_by = $20
+           WHERE id = $21 RETURNING ${COLUMNS}`,
           [...documentParams(document), revision, actor?.id ?? null, id],
         );
         const resource = rows[0] as Resource;
@@ -179,6 +183,8 @@ export function createCatalogRepository(db: CatalogDatabase, options: { onChange
         total: count.rows[0]?.total ?? 0,
         items: entries.rows.map(({ principalId, principalKind, principalName, ...entry }) => ({
           ...entry,
+          // Versions written before migration 0011 lack the fields it added.
+          document: { ...ADDED_IN_0011, ...entry.document },
           principal: principalId === null ? null : { id: principalId, kind: principalKind ?? '', name: principalName ?? '' },
         })),
       };

@@ -1,5 +1,6 @@
+import { checkCreditCode, CREDIT_CODE_PROBLEM_MESSAGES } from '../schemas/formats/credit-code.ts';
 import type { CreateResource, InformationItem, ResourceDocument } from './model.ts';
-import { KIND_CLASS_DIGIT } from './vocabulary.ts';
+import { FORMAT_TYPES, KIND_CLASS_DIGIT } from './vocabulary.ts';
 
 export interface Problem {
   path: string;
@@ -35,9 +36,11 @@ export function toDocument(input: CreateResource, provider: { code: string; name
     kind: input.kind,
     providerCode: provider.code,
     providerName: provider.name,
+    providerCreditCode: input.providerCreditCode ?? null,
     summary: input.summary.trim(),
     keywords: (input.keywords ?? []).map((keyword) => keyword.trim()),
     format: input.format,
+    formatType: input.formatType ?? null,
     items,
     sharing: { type: input.sharing.type, condition: blank(input.sharing.condition) ? null : (input.sharing.condition as string).trim(), methods: [...input.sharing.methods] },
     open: { open: input.open.open, condition: blank(input.open.condition) ? null : (input.open.condition as string).trim() },
@@ -59,7 +62,7 @@ function firstIndexes<T>(values: readonly T[]): Map<T, number> {
 
 /**
  * Rules across fields that a JSON Schema cannot say, each problem naming its field: the code's class agrees with
- * the kind; conditional sharing states its condition and not shared its legal basis; items are unique and name
+ * the kind; the provider's credit code passes GB 32100; the format type belongs to the format class; conditional sharing states its condition and not shared its legal basis; items are unique and name
  * fields of the schema subject; related codes exist.
  */
 export async function checkResource(document: ResourceDocument, context: CheckContext): Promise<Problem[]> {
@@ -67,6 +70,14 @@ export async function checkResource(document: ResourceDocument, context: CheckCo
   const expectedClass = KIND_CLASS_DIGIT[document.kind];
   if (!document.code.startsWith(expectedClass)) {
     problems.push({ path: 'code', message: `must start with ${expectedClass} (the class of ${document.kind} resources)` });
+  }
+
+  if (document.providerCreditCode !== null) {
+    const check = checkCreditCode(document.providerCreditCode, { strict: true });
+    if (!check.valid) problems.push({ path: 'providerCreditCode', message: CREDIT_CODE_PROBLEM_MESSAGES[check.problem] });
+  }
+  if (document.formatType !== null && !FORMAT_TYPES[document.format].includes(document.formatType)) {
+    problems.push({ path: 'formatType', message: `is not a type of format ${document.format} (types: ${FORMAT_TYPES[document.format].join(', ')})` });
   }
 
   const { sharing } = document;

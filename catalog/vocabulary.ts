@@ -32,6 +32,20 @@ export const RESOURCE_FORMAT_LABELS: Labelled<ResourceFormat> = {
   'service-interface': { zh: '服务接口', en: 'Service interface' },
 };
 
+/**
+ * Format types (资源格式类型) of each format class, as the national template pairs them: the file type of files and
+ * spreadsheets, the product of databases, the protocol of interfaces. `other` is for a type the list lacks.
+ */
+export const FORMAT_TYPES: Readonly<Record<ResourceFormat, readonly string[]>> = {
+  'electronic-file': ['OFD', 'PDF', 'DOC', 'DOCX', 'WPS', 'TXT', 'other'],
+  spreadsheet: ['XLS', 'XLSX', 'ET', 'CSV', 'other'],
+  database: ['Oracle', 'MySQL', 'PostgreSQL', 'SQL Server', 'DM', 'KingbaseES', 'GBase', 'OceanBase', 'other'],
+  image: ['JPG', 'PNG', 'TIFF', 'BMP', 'GIF', 'other'],
+  'streaming-media': ['MP4', 'FLV', 'AVI', 'MP3', 'other'],
+  'self-describing': ['XML', 'JSON', 'Avro', 'other'],
+  'service-interface': ['REST', 'WebService', 'other'],
+};
+
 export const SHARING_TYPES = ['unconditional', 'conditional', 'not-shared'] as const;
 export type SharingType = (typeof SHARING_TYPES)[number];
 export const SHARING_TYPE_LABELS: Labelled<SharingType> = {
@@ -40,13 +54,26 @@ export const SHARING_TYPE_LABELS: Labelled<SharingType> = {
   'not-shared': { zh: '不予共享', en: 'Not shared' },
 };
 
-export const SHARING_METHODS = ['subscription', 'interface', 'file'] as const;
+/**
+ * Sharing method types (共享方式类型) of the national template. The gateway's deliveries are database-table
+ * (records replicated to the consumer: kafka and webhook subscriptions) and interface (HTTP look-ups and reads).
+ * `subscription`, an earlier value of the gateway's own, became database-table (migration 0011).
+ */
+export const SHARING_METHODS = ['database-table', 'interface', 'file'] as const;
 export type SharingMethod = (typeof SHARING_METHODS)[number];
 export const SHARING_METHOD_LABELS: Labelled<SharingMethod> = {
-  subscription: { zh: '数据订阅', en: 'Subscription (Kafka topic)' },
-  interface: { zh: '接口调用', en: 'Service interface (HTTP)' },
-  file: { zh: '文件下载', en: 'File download' },
+  'database-table': { zh: '库表', en: 'Database table (records replicated to the consumer)' },
+  interface: { zh: '接口', en: 'Interface (HTTP)' },
+  file: { zh: '文件', en: 'File' },
 };
+
+/** Sharing method classes (共享方式分类): every method the gateway offers goes through the shared platform. */
+export const SHARING_METHOD_CLASSES = ['platform'] as const;
+export type SharingMethodClass = (typeof SHARING_METHOD_CLASSES)[number];
+export const SHARING_METHOD_CLASS_LABELS: Labelled<SharingMethodClass> = {
+  platform: { zh: '共享平台方式', en: 'Through the shared platform' },
+};
+export const SHARING_METHOD_CLASS_OF: Readonly<Record<SharingMethod, SharingMethodClass>> = { 'database-table': 'platform', interface: 'platform', file: 'platform' };
 
 export const UPDATE_CYCLES = ['real-time', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const;
 export type UpdateCycle = (typeof UPDATE_CYCLES)[number];
@@ -115,8 +142,11 @@ export const FRESHNESS_LABELS: Labelled<FreshnessState> = {
 export const VOCABULARY = {
   kinds: CATALOGUE_KIND_LABELS,
   formats: RESOURCE_FORMAT_LABELS,
+  formatTypes: FORMAT_TYPES,
   sharingTypes: SHARING_TYPE_LABELS,
   sharingMethods: SHARING_METHOD_LABELS,
+  sharingMethodClasses: SHARING_METHOD_CLASS_LABELS,
+  sharingMethodClassOf: SHARING_METHOD_CLASS_OF,
   updateCycles: UPDATE_CYCLE_LABELS,
   dataTypes: DATA_TYPE_LABELS,
   sensitivityLevels: SENSITIVITY_LABELS,

@@ -38,6 +38,8 @@ export interface AppOptions {
   catalog?: CatalogOptions;
   /** Resolves host names for the allow-list (connectors, webhooks); tests inject one. Default: the system resolver. */
   hostResolver?: (host: string) => Promise<string[]>;
+  /** A folder of holiday notices (YYYY.json) added to those shipped in gateway/subscriptions/holiday-notices/; tests use one. */
+  holidayNoticesDir?: string;
 }
 
 /** Builds the gateway from its plugins and routes. Never listens; see server.ts. */
@@ -86,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
       leaseTtlMs: config.DX_LEASE_TTL_MS,
       webhook: { maxAttempts: config.DX_WEBHOOK_MAX_ATTEMPTS, backoffMs: config.DX_WEBHOOK_BACKOFF_MS, timeoutMs: config.DX_WEBHOOK_TIMEOUT_MS },
+      holidayNoticesDir: options.holidayNoticesDir,
     });
 
     await app.register(healthRoutes);

@@ -20,6 +20,21 @@ export interface CanonicalJsonSchema {
   readonly [keyword: string]: unknown;
 }
 
+/**
+ * The formats a field may be checked against: its own, and those of `allOf` branches' `then` (a holder code is an
+ * ID number when its type is 111, a credit code when 001).
+ */
+export function formatsOf(schema: CanonicalJsonSchema, field: string): string[] {
+  const formats = new Set<string>();
+  const own = schema.properties[field]?.format;
+  if (typeof own === 'string') formats.add(own);
+  for (const branch of Array.isArray(schema['allOf']) ? (schema['allOf'] as unknown[]) : []) {
+    const format = (branch as { then?: { properties?: Record<string, { format?: unknown }> } }).then?.properties?.[field]?.format;
+    if (typeof format === 'string') formats.add(format);
+  }
+  return [...formats];
+}
+
 export interface AvroField {
   readonly name: string;
   readonly type: unknown;

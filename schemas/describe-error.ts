@@ -3,6 +3,7 @@ import { checkCreditCode, CREDIT_CODE_PROBLEM_MESSAGES, maskCreditCode } from '.
 import { checkDivisionCode, DIVISION_CODE_PROBLEM_MESSAGES } from './formats/division-code.ts';
 import { checkIdNumber, ID_NUMBER_PROBLEM_MESSAGES, maskIdNumber } from './formats/id-number.ts';
 import { DOMAIN_FORMATS } from './formats/index.ts';
+import { checkLicenceIdentifier, LICENCE_IDENTIFIER_PROBLEM_MESSAGES } from './formats/licence-identifier.ts';
 import { childPointer } from './formats/json-pointer.ts';
 import { redactIdentifiers } from './formats/redact.ts';
 
@@ -45,6 +46,10 @@ function describeFormat(format: string, value: unknown, now: Date): string {
     case DOMAIN_FORMATS.divisionCode: {
       const result = checkDivisionCode(value);
       return result.valid ? 'is not a valid division code' : DIVISION_CODE_PROBLEM_MESSAGES[result.problem];
+    }
+    case DOMAIN_FORMATS.licenceIdentifier: {
+      const result = checkLicenceIdentifier(value);
+      return result.valid ? 'is not a valid licence identifier' : LICENCE_IDENTIFIER_PROBLEM_MESSAGES[result.problem];
     }
     case DOMAIN_FORMATS.organisationCode:
       return 'must be an 8-character organisation code with its check character (GB 11714)';

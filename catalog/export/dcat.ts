@@ -83,7 +83,12 @@ export function toDcat(resources: readonly Resource[], options: DcatOptions): Re
         'dct:identifier': resource.code,
         'dct:title': zh(resource.name),
         'dct:description': zh(resource.summary),
-        'dct:publisher': { '@type': 'foaf:Agent', 'foaf:name': zh(resource.providerName), 'dct:identifier': resource.providerCode },
+        'dct:publisher': {
+          '@type': 'foaf:Agent',
+          'foaf:name': zh(resource.providerName),
+          // The credit code is the department's national identifier; the gateway's own department code otherwise.
+          'dct:identifier': resource.providerCreditCode ?? resource.providerCode,
+        },
         'dcat:keyword': resource.keywords.map(zh),
         'dct:accrualPeriodicity': FREQUENCY[resource.updateCycle],
         'dct:accessRights': accessRights(resource),

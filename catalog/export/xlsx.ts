@@ -6,6 +6,8 @@ import {
   MASKING_RULE_LABELS,
   RESOURCE_FORMAT_LABELS,
   SENSITIVITY_LABELS,
+  SHARING_METHOD_CLASS_LABELS,
+  SHARING_METHOD_CLASS_OF,
   SHARING_METHOD_LABELS,
   SHARING_TYPE_LABELS,
   UPDATE_CYCLE_LABELS,
@@ -14,8 +16,8 @@ import {
 
 /** Columns of the resource sheet, after the national catalogue's compilation template: one row per resource. */
 export const RESOURCE_COLUMNS = [
-  '资源分类', '资源代码', '资源名称', '资源提供方', '资源提供方代码', '资源摘要', '目录类型', '资源格式', '信息项',
-  '共享类型', '共享条件', '共享方式', '是否向社会开放', '开放条件', '更新周期', '发布日期', '关联资源代码', '关键词',
+  '资源分类', '资源代码', '资源名称', '资源提供方', '资源提供方代码', '资源提供方统一社会信用代码', '资源摘要', '目录类型', '资源格式分类', '资源格式类型', '信息项',
+  '共享类型', '共享条件', '共享方式分类', '共享方式类型', '是否向社会开放', '开放条件', '更新周期', '发布日期', '关联资源代码', '关键词',
 ] as const;
 /** Columns of the item sheet: one row per information item. */
 export const ITEM_COLUMNS = ['资源代码', '资源名称', '序号', '信息项名称', '数据类型', '标准字段', '敏感级别', '脱敏规则', '是否共享'] as const;
@@ -32,12 +34,15 @@ function resourceRow(resource: Resource): string[] {
     resource.name,
     resource.providerName,
     resource.providerCode,
+    resource.providerCreditCode ?? '',
     resource.summary,
     CATALOGUE_KIND_LABELS[resource.kind].zh,
     RESOURCE_FORMAT_LABELS[resource.format].zh,
+    resource.formatType ?? '',
     resource.items.map((item) => `${item.name}（${DATA_TYPE_LABELS[item.dataType].zh}）`).join('；'),
     SHARING_TYPE_LABELS[resource.sharing.type].zh,
     resource.sharing.condition ?? '',
+    [...new Set(resource.sharing.methods.map((method) => SHARING_METHOD_CLASS_LABELS[SHARING_METHOD_CLASS_OF[method]].zh))].join('；'),
     resource.sharing.methods.map((method) => SHARING_METHOD_LABELS[method].zh).join('；'),
     yesNo(resource.open.open),
     resource.open.condition ?? '',
@@ -64,7 +69,7 @@ export async function toWorkbook(resources: readonly Resource[]): Promise<Buffer
   const { default: Excel } = await import('exceljs');
   const workbook = new Excel.Workbook();
   workbook.creator = 'dx-gateway';
-  addSheet(workbook, RESOURCE_SHEET, RESOURCE_COLUMNS, resources.map(resourceRow), [10, 16, 24, 18, 12, 48, 14, 10, 60, 12, 30, 18, 10, 30, 10, 12, 20, 24]);
+  addSheet(workbook, RESOURCE_SHEET, RESOURCE_COLUMNS, resources.map(resourceRow), [10, 16, 24, 18, 12, 22, 48, 14, 12, 12, 60, 12, 30, 14, 18, 10, 30, 10, 12, 20, 24]);
   const items = resources.flatMap((resource) =>
     resource.items.map((item, index) => [
       resource.code,

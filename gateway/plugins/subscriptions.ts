@@ -9,9 +9,12 @@ import { effectiveStatus, subscriptionTopic } from '../subscriptions/model.ts';
 import { startProjector } from '../subscriptions/projector.ts';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../subscriptions/runtime.ts';
 import { deriveSecrets, loadSubscriptionSecret, type SubscriptionSecrets } from '../subscriptions/secrets.ts';
+import { loadHolidayNotices } from '../subscriptions/holiday-notices.ts';
+import { recountPendingReplies } from '../subscriptions/reply-recount.ts';
 import { createSubscriptionStore, type SubscriptionStore } from '../subscriptions/store.ts';
 import type { ReaderDependencies } from '../subscriptions/topic-reader.ts';
 import { startWebhookDelivery } from '../subscriptions/webhook-delivery.ts';
+import { createWorkingDays, type WorkingDays } from '../subscriptions/working-days.ts';
 
 export interface SubscriptionsOptions {
   /** DX_SUBSCRIPTION_SECRET; unset: generated once and kept in the database. */
@@ -19,6 +22,8 @@ export interface SubscriptionsOptions {
   heartbeatMs: number;
   leaseTtlMs: number;
   webhook: DeliveryDependencies['webhook'];
+  /** Holiday notices added to those shipped in gateway/subscriptions/holiday-notices/. */
+  holidayNoticesDir?: string | undefined;
 }
 
 export interface Subscriptions {
@@ -29,6 +34,8 @@ export interface Subscriptions {
   reader: ReaderDependencies;
   /** The catalogue's clock: deadlines, overdue flags and expiry are judged by it. */
   clock: () => Date;
+  /** The working-day calendar of reply deadlines: statutory holidays and the State Council notices known. */
+  workingDays: WorkingDays;
   /** Ends with the app: open event streams register here and are closed before the server closes. */
   streams: Set<{ close(): Promise<void> }>;
 }
@@ -41,7 +48,8 @@ declare module 'fastify' {
 }
 
 /**
- * Decorates `subscriptions`. On ready, starts the delivery runtime (kafka projectors and webhook deliveries, each
+ * Decorates `subscriptions`. Loads the holiday notices (a bad file stops the start) and recounts the reply dates of
+ * pending requests under them. On ready, starts the delivery runtime (kafka projectors and webhook deliveries, each
  * subscription on the one instance holding its lease); on close, closes event streams and stops the runtime.
  * Registers the subscriptions with the catalogue's lineage.
  */
@@ -53,6 +61,8 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
   const secrets = deriveSecrets(secret);
   const decode = createRecordDecoder(app.schemaRegistry);
   const clock = app.catalog.clock;
+  const workingDays = createWorkingDays(loadHolidayNotices(options.holidayNoticesDir));
+  await recountPendingReplies({ db: app.db, store, audit: app.audit, workingDays, log });
   const deps: DeliveryDependencies = { db: app.db, kafka: app.kafka, store, secrets, decode, audit: app.audit, hostGuard: app.pipeline.hostGuard, log, clock, webhook: options.webhook };
 
   async function housekeeping(): Promise<void> {
@@ -83,7 +93,7 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
     return items.map((item) => ({ subscriptionId: item.id, consumer: item.integratorName, state: effectiveStatus(item, clock()) }));
   });
 
-  app.decorate('subscriptions', { store, runtime, secrets, decode, reader: { kafka: app.kafka.client, admin: app.kafka.admin }, clock, streams });
+  app.decorate('subscriptions', { store, runtime, secrets, decode, reader: { kafka: app.kafka.client, admin: app.kafka.admin }, clock, workingDays, streams });
   app.addHook('onReady', () => runtime.start());
   app.addHook('preClose', async () => {
     await Promise.allSettled([...streams].map((stream) => stream.close()));

@@ -39,6 +39,10 @@ export interface Subscription {
   webhookMaxAttempts: number | null;
   status: SubscriptionStatus;
   replyDue: string | null;
+  /** The request's date in Asia/Shanghai, from which the reply's working days are counted. */
+  replyCountedFrom: string | null;
+  /** Why `replyDue` is provisional (a year without its holiday notice was counted); null when final. */
+  replyDueProvisionalReason: string | null;
   decidedAt: string | null;
   decidedBy: string | null;
   decisionReason: string | null;

@@ -1,6 +1,7 @@
 import type { Resource } from '../../catalog/model.ts';
 import type { Db } from '../plugins/db.ts';
 import type { DeliveryMode, ParkedBatch, Subscription, SubscriptionStatus } from './model.ts';
+import type { Deadline } from './working-days.ts';
 
 /** The pool, or a client inside an open transaction. */
 type Queryable = Pick<Db, 'query'>;
@@ -10,7 +11,8 @@ const ts = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-D
 const COLUMNS = `s.id, s.integrator_id AS "integratorId", p.name AS "integratorName", s.resource_id AS "resourceId", r.code AS "resourceCode",
   r.name AS "resourceName", r.provider_code AS "providerCode", s.sharing_type AS "sharingType", s.purpose, s.legal_basis AS "legalBasis",
   s.requested_fields AS "requestedFields", s.approved_fields AS "approvedFields", s.delivery_mode AS "deliveryMode", s.webhook_url AS "webhookUrl",
-  s.webhook_max_attempts AS "webhookMaxAttempts", s.status, s.reply_due::text AS "replyDue", ${ts('s.decided_at')} AS "decidedAt",
+  s.webhook_max_attempts AS "webhookMaxAttempts", s.status, s.reply_due::text AS "replyDue",
+  s.reply_counted_from::text AS "replyCountedFrom", s.reply_due_provisional_reason AS "replyDueProvisionalReason", ${ts('s.decided_at')} AS "decidedAt",
   s.decided_by AS "decidedBy", s.decision_reason AS "decisionReason", ${ts('s.expires_at')} AS "expiresAt", ${ts('s.revoked_at')} AS "revokedAt",
   s.revoked_by AS "revokedBy", s.revoke_reason AS "revokeReason", s.kafka_acl AS "kafkaAcl", s.delivered::float8 AS delivered,
   ${ts('s.last_delivered_at')} AS "lastDeliveredAt", ${ts('s.created_at')} AS "createdAt", ${ts('s.updated_at')} AS "updatedAt",
@@ -32,7 +34,8 @@ export interface NewSubscription {
   expiresAt: string | null;
   /** Granted at once (unconditional resources): active with the requested fields. */
   granted: boolean;
-  replyDue: string | null;
+  /** Conditional requests: the day the working days are counted from, and the deadline. */
+  reply: { countedFrom: string; due: Deadline } | null;
 }
 
 export interface ListFilter {
@@ -60,7 +63,7 @@ function statusCondition(status: SubscriptionStatus, param: string): string {
   return `s.status = '${status}'`;
 }
 
-/** Subscriptions in PostgreSQL (migration 0007). State changes are conditional updates: the first decision wins. */
+/** Subscriptions in PostgreSQL (migrations 0007, 0011). State changes are conditional updates: the first decision wins. */
 export function createSubscriptionStore(db: Db) {
   async function get(id: string, client: Queryable = db): Promise<Subscription | undefined> {
     return (await client.query<Subscription>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = $1`, [id])).rows[0];
@@ -77,12 +80,13 @@ export function createSubscriptionStore(db: Db) {
     async create(input: NewSubscription, client: Queryable = db): Promise<Subscription> {
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO subscriptions (integrator_id, resource_id, sharing_type, purpose, legal_basis, requested_fields, approved_fields, delivery_mode,
-           webhook_url, webhook_max_attempts, status, reply_due, decided_at, expires_at, kafka_acl)
+           webhook_url, webhook_max_attempts, status, reply_due, decided_at, expires_at, kafka_acl, reply_counted_from, reply_due_provisional_reason)
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $11 THEN $6::jsonb END, $7, $8, $9, CASE WHEN $11 THEN 'active' ELSE 'pending' END, $12,
-           CASE WHEN $11 THEN now() END, $10, CASE WHEN $7 = 'kafka' THEN 'pending' END)
+           CASE WHEN $11 THEN now() END, $10, CASE WHEN $7 = 'kafka' THEN 'pending' END, $13, $14)
          RETURNING id`,
         [input.integratorId, input.resourceId, input.sharingType, input.purpose, input.legalBasis, JSON.stringify(input.requestedFields), input.deliveryMode,
-          input.webhookUrl, input.webhookMaxAttempts, input.expiresAt, input.granted, input.replyDue],
+          input.webhookUrl, input.webhookMaxAttempts, input.expiresAt, input.granted, input.reply?.due.date ?? null,
+          input.reply?.countedFrom ?? null, input.reply?.due.reason ?? null],
       );
       return (await get((rows[0] as { id: string }).id, client)) as Subscription;
     },
@@ -123,6 +127,25 @@ export function createSubscriptionStore(db: Db) {
          WHERE id = $1 AND status IN ('pending', 'active') RETURNING id`,
         [id, by, reason],
       );
+    },
+
+    /** Pending requests with a reply date, for recounting it under the holiday notices known now. */
+    async pendingReplies(): Promise<{ id: string; countedFrom: string; replyDue: string; provisionalReason: string | null }[]> {
+      const { rows } = await db.query<{ id: string; countedFrom: string; replyDue: string; provisionalReason: string | null }>(
+        `SELECT id, reply_counted_from::text AS "countedFrom", reply_due::text AS "replyDue", reply_due_provisional_reason AS "provisionalReason"
+         FROM subscriptions WHERE status = 'pending' AND reply_due IS NOT NULL AND reply_counted_from IS NOT NULL ORDER BY created_at`,
+      );
+      return rows;
+    },
+
+    /** Moves a pending request's reply date if it is still `from`; false when another instance or a decision came first. */
+    async moveReplyDue(id: string, from: { replyDue: string; provisionalReason: string | null }, to: Deadline, client: Queryable = db): Promise<boolean> {
+      const { rowCount } = await client.query(
+        `UPDATE subscriptions SET reply_due = $4, reply_due_provisional_reason = $5, updated_at = now()
+         WHERE id = $1 AND status = 'pending' AND reply_due = $2::date AND reply_due_provisional_reason IS NOT DISTINCT FROM $3`,
+        [id, from.replyDue, from.provisionalReason, to.date, to.reason],
+      );
+      return rowCount === 1;
     },
 
     /** Marks active subscriptions past their expiry as expired; returns those it changed. */

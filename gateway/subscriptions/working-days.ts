@@ -1,29 +1,26 @@
-/**
- * Working days for reply deadlines: Monday to Friday, less public holidays, plus the weekend days worked in their
- * place (调休), as the State Council's holiday notice for each year sets them. Years without an entry here count
- * weekends only; add each year's notice when it is published (usually in November of the year before).
- */
-const CALENDARS: Readonly<Record<number, { holidays: readonly string[]; workedWeekends: readonly string[] }>> = {
-  // 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04).
-  2026: {
-    holidays: [
-      '2026-01-01', '2026-01-02', '2026-01-03',
-      '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
-      '2026-04-04', '2026-04-05', '2026-04-06',
-      '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
-      '2026-06-19', '2026-06-20', '2026-06-21',
-      '2026-09-25', '2026-09-26', '2026-09-27',
-      '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
-    ],
-    workedWeekends: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
-  },
-};
-
-const HOLIDAYS = new Set(Object.values(CALENDARS).flatMap((calendar) => calendar.holidays));
-const WORKED_WEEKENDS = new Set(Object.values(CALENDARS).flatMap((calendar) => calendar.workedWeekends));
+import { daysOffOf, type HolidayNotice } from './holiday-notices.ts';
+import { statutoryHolidays } from './statutory-holidays.ts';
 
 /** Working days a provider has to answer a conditional request (国发〔2016〕51号). */
 export const REPLY_WORKING_DAYS = 10;
+
+/** A deadline, provisional when it counted days of a year whose State Council notice the gateway does not hold. */
+export interface Deadline {
+  date: string;
+  provisional: boolean;
+  /** Why it is provisional; null when it is final. */
+  reason: string | null;
+}
+
+export interface WorkingDays {
+  /** The years whose notice is known, ascending. */
+  readonly noticeYears: readonly number[];
+  isWorkingDay(date: string): boolean;
+  /** The `days`-th working day after `date`; the day itself does not count, as in administrative time limits. */
+  addWorkingDays(date: string, days: number): Deadline;
+  /** The last day a provider may answer a request made at `requestedAt`. */
+  replyDue(requestedAt: Date, days?: number): Deadline;
+}
 
 const shanghaiDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -32,11 +29,9 @@ export function dateInShanghai(instant: Date): string {
   return shanghaiDate.format(instant);
 }
 
-export function isWorkingDay(date: string): boolean {
-  if (WORKED_WEEKENDS.has(date)) return true;
-  if (HOLIDAYS.has(date)) return false;
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+/** A pending request is overdue from the day after its due date (dates in Asia/Shanghai). */
+export function isOverdue(replyDue: string, now: Date): boolean {
+  return dateInShanghai(now) > replyDue;
 }
 
 function nextDay(date: string): string {
@@ -45,22 +40,47 @@ function nextDay(date: string): string {
   return day.toISOString().slice(0, 10);
 }
 
-/** The `days`-th working day after `date`; the day itself does not count, as in administrative time limits. */
-export function addWorkingDays(date: string, days: number): string {
-  let current = date;
-  for (let counted = 0; counted < days; ) {
-    current = nextDay(current);
-    if (isWorkingDay(current)) counted++;
+export function provisionalReason(years: readonly number[]): string {
+  return `No State Council holiday notice for ${years.join(', ')} is known to the gateway: counted with weekends and the statutory holidays only; the notice may move this date`;
+}
+
+/**
+ * Working days: Monday to Friday, less the statutory holidays (always) and the days off of each year's State Council
+ * notice, plus the weekend days the notice has worked in their place (调休). A day listed by a notice follows it,
+ * whichever year it falls in; other days of a year without a notice follow the statutory rules and make the
+ * deadline that counted them provisional.
+ */
+export function createWorkingDays(notices: readonly HolidayNotice[]): WorkingDays {
+  const noticeYears = new Set(notices.map((notice) => notice.year));
+  const daysOff = new Set(notices.flatMap(daysOffOf));
+  const workedDays = new Set(notices.flatMap((notice) => notice.holidays.flatMap((holiday) => holiday.workedDays)));
+  const listed = (date: string) => daysOff.has(date) || workedDays.has(date);
+  const isStatutory = (date: string) => statutoryHolidays(Number(date.slice(0, 4))).some((holiday) => holiday.date === date);
+
+  function isWorkingDay(date: string): boolean {
+    if (workedDays.has(date)) return true;
+    if (daysOff.has(date) || isStatutory(date)) return false;
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    return weekday !== 0 && weekday !== 6;
   }
-  return current;
-}
 
-/** The last day a provider may answer a request made at `requestedAt`. */
-export function replyDueDate(requestedAt: Date, days = REPLY_WORKING_DAYS): string {
-  return addWorkingDays(dateInShanghai(requestedAt), days);
-}
+  function addWorkingDays(date: string, days: number): Deadline {
+    const unknownYears = new Set<number>();
+    let current = date;
+    for (let counted = 0; counted < days; ) {
+      current = nextDay(current);
+      const year = Number(current.slice(0, 4));
+      if (!noticeYears.has(year) && !listed(current)) unknownYears.add(year);
+      if (isWorkingDay(current)) counted++;
+    }
+    const years = [...unknownYears].sort();
+    return { date: current, provisional: years.length > 0, reason: years.length > 0 ? provisionalReason(years) : null };
+  }
 
-/** A pending request is overdue from the day after its due date (dates in Asia/Shanghai). */
-export function isOverdue(replyDue: string, now: Date): boolean {
-  return dateInShanghai(now) > replyDue;
+  return {
+    noticeYears: [...noticeYears].sort(),
+    isWorkingDay,
+    addWorkingDays,
+    replyDue: (requestedAt, days = REPLY_WORKING_DAYS) => addWorkingDays(dateInShanghai(requestedAt), days),
+  };
 }

@@ -44,9 +44,17 @@ export const ORGANISATION_STATUS = defineTable('organisation-status', 'GB/T 3610
   { code: '9', name: '其他', nameEn: 'other' },
 ]);
 
-export const LICENCE_STATUS = defineTable('licence-status', 'GB/T 36903-2018 (as implemented)', [
+/**
+ * Codes 1 and 2 are those implementations of GB/T 36903 use; the standard's own values could not be checked, so
+ * 3-6 are the gateway's, for the states real registers distinguish (see docs/domain.md). Codes are never renumbered.
+ */
+export const LICENCE_STATUS = defineTable('licence-status', 'GB/T 36903-2018 (as implemented; 3-6 the gateway\'s own)', [
   { code: '1', name: '有效', nameEn: 'current' },
   { code: '2', name: '注销', nameEn: 'cancelled' },
+  { code: '3', name: '吊销', nameEn: 'revoked' },
+  { code: '4', name: '撤销', nameEn: 'withdrawn' },
+  { code: '5', name: '变更', nameEn: 'changed' },
+  { code: '6', name: '过期', nameEn: 'expired' },
 ]);
 
 export const HOLDER_CODE_TYPE = defineTable('holder-code-type', 'GB/T 36903-2018 (as implemented)', [

@@ -1,3 +1,4 @@
+import { isValidDivisionCode } from './division-code.ts';
 import { maskMiddle } from './mask.ts';
 
 export const CREDIT_CODE_LENGTH = 18;
@@ -22,12 +23,17 @@ export interface CreditCodeCheckOptions {
 export const CREDIT_CODE_PROBLEM_MESSAGES: Readonly<Record<CreditCodeProblem, string>> = {
   length: 'must have 18 characters',
   characters: 'uses a character outside the GB 32100 alphabet (digits and upper-case letters except I, O, S, V, Z)',
-  division: 'must have a 6-digit administrative division code in positions 3-8',
+  division: 'must have an administrative division code in positions 3-8 (GB/T 2260: a province-level code first, or 100000 for national authorities)',
   'check-character': 'has a wrong check character (GB 32100)',
   'lower-case': 'has lower-case letters; normalise to upper case',
 };
 
-const DIVISION_PATTERN = /^\d{6}$/;
+/** Authorities registered at national level carry 100000, which is no division of GB/T 2260 itself. */
+export const NATIONAL_DIVISION_CODE = '100000';
+
+export function isCreditCodeDivision(division: string): boolean {
+  return division === NATIONAL_DIVISION_CODE || isValidDivisionCode(division);
+}
 
 export function normaliseCreditCode(input: string): string {
   return input.trim().toUpperCase();
@@ -66,7 +72,7 @@ export function checkCreditCode(input: string, options: CreditCodeCheckOptions =
 function findProblem(value: string): CreditCodeProblem | undefined {
   if (value.length !== CREDIT_CODE_LENGTH) return 'length';
   if ([...value].some((c) => creditCodeCharValue(c) < 0)) return 'characters';
-  if (!DIVISION_PATTERN.test(value.slice(2, 8))) return 'division';
+  if (!isCreditCodeDivision(value.slice(2, 8))) return 'division';
   if (creditCodeCheckCharacter(value.slice(0, 17)) !== value.charAt(17)) return 'check-character';
   return undefined;
 }

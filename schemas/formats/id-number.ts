@@ -1,4 +1,5 @@
 import { chinaToday, isCalendarDate, toIsoDate } from './calendar.ts';
+import { PROVINCE_CODES } from './division-code.ts';
 import { maskMiddle } from './mask.ts';
 
 export const ID_NUMBER_LENGTH = 18;
@@ -6,12 +7,20 @@ export const ID_NUMBER_WEIGHTS: readonly number[] = [7, 9, 10, 5, 8, 4, 2, 1, 6,
 /** Nobody born before 1800 was alive when ID numbers were first issued (1984); catches year 0000 and similar. */
 export const ID_NUMBER_MIN_BIRTH_YEAR = 1800;
 
+/**
+ * The first two digits: a province-level code of GB/T 2260, or 83 (residence permits of Taiwan residents; those of
+ * Hong Kong and Macao residents use 81 and 82). Only the province is checked: numbers keep abolished county codes
+ * for life.
+ */
+export const ID_NUMBER_REGION_CODES: ReadonlySet<string> = new Set([...Object.keys(PROVINCE_CODES), '83']);
+
 const BODY_PATTERN = /^\d{17}$/;
 const CHECK_PATTERN = /^[\dX]$/;
 
 export type IdNumberProblem =
   | 'length'
   | 'characters'
+  | 'region'
   | 'birth-date'
   | 'birth-date-in-future'
   | 'check-character'
@@ -31,6 +40,7 @@ export interface IdNumberCheckOptions {
 export const ID_NUMBER_PROBLEM_MESSAGES: Readonly<Record<IdNumberProblem, string>> = {
   length: 'must have 18 characters',
   characters: 'must be 17 digits followed by a digit or X',
+  region: 'does not start with a province-level region code (GB/T 2260, or 83 for residence permits of Taiwan residents)',
   'birth-date': 'embeds a birth date that is not a real calendar date',
   'birth-date-in-future': 'embeds a birth date in the future',
   'check-character': 'has a wrong check character (GB 11643, ISO 7064 MOD 11-2)',
@@ -76,6 +86,7 @@ function findProblem(value: string, now: Date | number): IdNumberProblem | undef
   if (value.length !== ID_NUMBER_LENGTH) return 'length';
   const body = value.slice(0, 17);
   if (!BODY_PATTERN.test(body) || !CHECK_PATTERN.test(value.charAt(17))) return 'characters';
+  if (!ID_NUMBER_REGION_CODES.has(body.slice(0, 2))) return 'region';
   const year = Number(body.slice(6, 10));
   if (year < ID_NUMBER_MIN_BIRTH_YEAR || !isCalendarDate(year, Number(body.slice(10, 12)), Number(body.slice(12, 14)))) {
     return 'birth-date';
@@ -83,6 +94,20 @@ function findProblem(value: string, now: Date | number): IdNumberProblem | undef
   if (toIsoDate(body.slice(6, 14)) > chinaToday(now)) return 'birth-date-in-future';
   if (checkCharacterOf(body) !== value.charAt(17)) return 'check-character';
   return undefined;
+}
+
+const LEGACY_PATTERN = /^\d{15}$/;
+
+/**
+ * The 18-digit form of a 15-digit ID number issued before 1999 (region, birth date YYMMDD of the 1900s, sequence,
+ * no check character): `19` inserted before the year, the MOD 11-2 check character appended. Undefined when the
+ * input is not 15 digits with a real birth date; the result is checked like any ID number afterwards.
+ */
+export function upgradeLegacyIdNumber(input: string): string | undefined {
+  if (!LEGACY_PATTERN.test(input)) return undefined;
+  if (!isCalendarDate(1900 + Number(input.slice(6, 8)), Number(input.slice(8, 10)), Number(input.slice(10, 12)))) return undefined;
+  const body = `${input.slice(0, 6)}19${input.slice(6)}`;
+  return body + checkCharacterOf(body);
 }
 
 export function isValidIdNumber(input: string, options?: IdNumberCheckOptions): boolean {

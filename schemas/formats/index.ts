@@ -6,6 +6,7 @@ import { createDateOrderKeyword } from './date-order.ts';
 import { isValidDivisionCode } from './division-code.ts';
 import { createIdNumberConsistencyKeyword } from './id-number-consistency.ts';
 import { isValidIdNumber } from './id-number.ts';
+import { isValidLicenceIdentifier } from './licence-identifier.ts';
 import { isValidOrganisationCode } from './organisation-code.ts';
 
 const addFormats = addFormatsPlugin.default;
@@ -15,6 +16,7 @@ export const DOMAIN_FORMATS = Object.freeze({
   creditCode: 'cn-credit-code',
   divisionCode: 'cn-division-code',
   organisationCode: 'cn-organisation-code',
+  licenceIdentifier: 'cn-licence-identifier',
 } as const);
 
 export interface DomainFormatOptions {
@@ -59,6 +61,7 @@ export function addDomainFormats<T extends Ajv>(ajv: T, options: DomainFormatOpt
   });
   ajv.addFormat(DOMAIN_FORMATS.divisionCode, { type: 'string', validate: isValidDivisionCode });
   ajv.addFormat(DOMAIN_FORMATS.organisationCode, { type: 'string', validate: isValidOrganisationCode });
+  ajv.addFormat(DOMAIN_FORMATS.licenceIdentifier, { type: 'string', validate: isValidLicenceIdentifier });
   ajv.addKeyword(createIdNumberConsistencyKeyword(isValidId));
   ajv.addKeyword(createDateOrderKeyword());
   return ajv;

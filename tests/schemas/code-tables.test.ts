@@ -32,8 +32,9 @@ t.test('ethnicity codes 97 and 98 are other and foreign origin', async (t) => {
 
 t.test('organisation, licence and holder code tables hold the documented codes', async (t) => {
   t.same(codesOf(ORGANISATION_STATUS), ['1', '2', '3', '4', '9']);
-  t.same(codesOf(LICENCE_STATUS), ['1', '2']);
+  t.same(codesOf(LICENCE_STATUS), ['1', '2', '3', '4', '5', '6']);
   t.same(codesOf(HOLDER_CODE_TYPE), ['111', '001']);
+  t.same(LICENCE_STATUS.entries.map((entry) => entry.nameEn), ['current', 'cancelled', 'revoked', 'withdrawn', 'changed', 'expired'], 'current and cancelled keep their codes');
 });
 
 t.test('the currencies include CNY, USD, EUR, HKD, JPY and GBP', async (t) => {

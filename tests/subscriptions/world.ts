@@ -72,6 +72,7 @@ export interface WorldOptions {
   env?: Record<string, string>;
   hostResolver?: AppOptions['hostResolver'];
   catalog?: AppOptions['catalog'];
+  holidayNoticesDir?: string;
   /** Reuse a database (a second instance, or a restart). */
   databaseUrl?: string;
   adminKey?: string;
@@ -96,6 +97,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
     logger: createLogger(config.LOG_LEVEL, sink),
     ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}),
     ...(options.catalog ? { catalog: options.catalog } : {}),
+    ...(options.holidayNoticesDir ? { holidayNoticesDir: options.holidayNoticesDir } : {}),
   });
   t.teardown(() => app.close());
   return { app, adminKey, databaseUrl };
@@ -103,8 +105,8 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
 
 function sharingOf(type: SharingType) {
   if (type === 'not-shared') return { type, condition: '《居民身份证法》第十九条：不得向无关单位提供', methods: [] };
-  if (type === 'conditional') return { type, condition: '仅限办理户籍相关业务', methods: ['subscription', 'interface'] };
-  return { type, methods: ['subscription', 'interface'] };
+  if (type === 'conditional') return { type, condition: '仅限办理户籍相关业务', methods: ['database-table', 'interface'] };
+  return { type, methods: ['database-table', 'interface'] };
 }
 
 /** The catalogue body of a department resource of person records with ITEMS, on `topic`. */

@@ -1,4 +1,5 @@
-import type { CanonicalSchema } from '../../../schemas/canonical.ts';
+import { formatsOf, type CanonicalSchema } from '../../../schemas/canonical.ts';
+import { upgradeLegacyIdNumber } from '../../../schemas/formats/id-number.ts';
 import { isClean, parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
 import { ruleOf, type FieldRule, type MappingSpec } from './spec.ts';
 
@@ -10,7 +11,7 @@ export interface MappingProblem {
 
 export type MappingResult = { ok: true; value: Record<string, string | null> } | { ok: false; problems: MappingProblem[] };
 
-const IDENTIFIER_FORMATS = new Set(['cn-id-number', 'cn-credit-code', 'cn-organisation-code']);
+export const IDENTIFIER_FORMATS: ReadonlySet<string> = new Set(['cn-id-number', 'cn-credit-code', 'cn-organisation-code', 'cn-licence-identifier']);
 
 interface CompiledField {
   name: string;
@@ -48,6 +49,7 @@ function convert(field: CompiledField, raw: unknown): { value: string | null } |
   if (!clean) text = cleaned(text, rule);
   if (rule.case === 'upper' || field.isIdentifier) text = text.toUpperCase();
   if (rule.case === 'lower') text = text.toLowerCase();
+  if (rule.upgradeLegacyIdNumber === true) text = upgradeLegacyIdNumber(text) ?? text;
   if (rule.codes) {
     const code = rule.codes[text];
     if (code !== undefined) return { value: code };
@@ -58,7 +60,7 @@ function convert(field: CompiledField, raw: unknown): { value: string | null } |
 
 /**
  * Compiles a mapping for one canonical schema. The result holds every canonical field (null when unmapped or
- * empty), with identifiers upper-cased, text trimmed and made half-width, dates made ISO and codes translated.
+ * empty), with identifiers (conditional ones too) upper-cased, text trimmed and made half-width, dates made ISO and codes translated.
  */
 export function createMapper(spec: MappingSpec, schema: CanonicalSchema): (source: Record<string, unknown>) => MappingResult {
   const properties = schema.jsonSchema.properties;
@@ -66,7 +68,7 @@ export function createMapper(spec: MappingSpec, schema: CanonicalSchema): (sourc
     name,
     rule: ruleOf(rule),
     isDate: properties[name]?.format === 'date',
-    isIdentifier: IDENTIFIER_FORMATS.has(String(properties[name]?.format)),
+    isIdentifier: formatsOf(schema.jsonSchema, name).some((format) => IDENTIFIER_FORMATS.has(format)),
   }));
   const template = Object.fromEntries(Object.keys(properties).map((name) => [name, null])) as Record<string, string | null>;
 

@@ -1,4 +1,4 @@
-import type { CanonicalSchema } from '../../../schemas/canonical.ts';
+import { formatsOf, type CanonicalSchema } from '../../../schemas/canonical.ts';
 import type { ConfigProblem } from '../../../connectors/types.ts';
 import { ruleOf, type MappingSpec } from './spec.ts';
 
@@ -23,6 +23,9 @@ export function checkMapping(spec: MappingSpec, schema: CanonicalSchema): Config
     }
     if (allowed && rule.const !== undefined && !allowed.includes(rule.const)) problems.push({ path: `${path}.const`, message: `is not a code of ${name}` });
     if (rule.date !== undefined && property.format !== 'date') problems.push({ path: `${path}.date`, message: `${name} is not a date field` });
+    if (rule.upgradeLegacyIdNumber === true && !formatsOf(schema.jsonSchema, name).includes('cn-id-number')) {
+      problems.push({ path: `${path}.upgradeLegacyIdNumber`, message: `${name} is not an ID-number field` });
+    }
   }
   for (const required of schema.jsonSchema.required) {
     if (!(required in spec.fields)) problems.push({ path: `mapping.fields.${required}`, message: `is required by ${schema.name} and not mapped` });

@@ -21,6 +21,9 @@ const FieldRule = Type.Object(
       }),
     ),
     decimal: Type.Optional(Type.Boolean({ description: 'Normalise a number: drop thousands separators, keep it as a decimal string' })),
+    upgradeLegacyIdNumber: Type.Optional(
+      Type.Boolean({ description: 'ID-number fields: turn a 15-digit number issued before 1999 into its 18-digit form (19 inserted before the birth year, the check character appended)' }),
+    ),
   },
   { additionalProperties: false },
 );

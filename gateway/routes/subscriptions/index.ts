@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { dxError, type ErrorDetail } from '../../errors.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { Subscription } from '../../subscriptions/model.ts';
-import { replyDueDate, dateInShanghai } from '../../subscriptions/working-days.ts';
+import { dateInShanghai } from '../../subscriptions/working-days.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
 import { present } from './present.ts';
 import subscriptionRecords from './records.ts';
@@ -27,7 +27,7 @@ function requirePending(subscription: Subscription): void {
 }
 
 const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, runtime, secrets, clock } = app.subscriptions;
+  const { store, runtime, secrets, clock, workingDays } = app.subscriptions;
   const { repository } = app.catalog;
 
   app.decorateRequest('ownedSubscription', async function (this: FastifyRequest, id: string): Promise<Subscription> {
@@ -79,11 +79,11 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           webhookMaxAttempts: body.delivery.maxAttempts ?? null,
           expiresAt: body.expiresAt ?? null,
           granted,
-          replyDue: granted ? null : replyDueDate(now),
+          reply: granted ? null : { countedFrom: dateInShanghai(now), due: workingDays.replyDue(now) },
         },
         client,
       );
-      await app.audit.record({ principal, action: 'subscription.request', object: object(created), details: { resourceId: resource.id, resourceCode: resource.code, fields: body.fields, mode: body.delivery.mode, sharingType: resource.sharing.type, replyDue: created.replyDue } }, client);
+      await app.audit.record({ principal, action: 'subscription.request', object: object(created), details: { resourceId: resource.id, resourceCode: resource.code, fields: body.fields, mode: body.delivery.mode, sharingType: resource.sharing.type, replyDue: created.replyDue, replyDueProvisional: created.replyDueProvisionalReason !== null } }, client);
       if (granted) await app.audit.record({ principal: null, action: 'subscription.grant', object: object(created), details: { fields: body.fields, rule: 'unconditional sharing' } }, client);
       return created;
     });

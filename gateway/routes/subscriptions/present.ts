@@ -19,6 +19,8 @@ export function present(subscription: Subscription, now: Date): Static<typeof Su
     approvedFields: subscription.approvedFields,
     status,
     replyDue: subscription.replyDue,
+    replyDueProvisional: subscription.replyDueProvisionalReason !== null,
+    replyDueReason: subscription.replyDueProvisionalReason,
     overdue: status === 'pending' && subscription.replyDue !== null && isOverdue(subscription.replyDue, now),
     decision: subscription.decidedAt === null ? null : { at: subscription.decidedAt, by: subscription.decidedBy, reason: subscription.decisionReason },
     expiresAt: subscription.expiresAt,

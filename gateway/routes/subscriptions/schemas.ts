@@ -91,6 +91,8 @@ export const SubscriptionBody = Type.Object({
   approvedFields: Nullable(Type.Array(Type.String())),
   status: StringEnum(SUBSCRIPTION_STATUSES),
   replyDue: Nullable(Type.String({ format: 'date', description: 'Conditional requests: the last working day the provider may answer (10 working days, Asia/Shanghai)' })),
+  replyDueProvisional: Type.Boolean({ description: "The reply date counted days of a year whose State Council holiday notice is not known yet: it may move when the notice is added" }),
+  replyDueReason: Nullable(Type.String({ description: 'Why the reply date is provisional; null when it is final' })),
   overdue: Type.Boolean({ description: 'Still pending after its reply date' }),
   decision: Nullable(Type.Object({ at: Timestamp, by: Nullable(Type.String({ description: 'Null: granted on request (unconditional)' })), reason: Nullable(Type.String()) })),
   expiresAt: Nullable(Timestamp),

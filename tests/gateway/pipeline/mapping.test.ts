@@ -91,3 +91,25 @@ t.test('a mapping is checked against its target schema at registration', async (
   const problems = checkMapping({ fields: { name: 'XM', sex: { from: 'XB', codes: { 男: 'M' } }, nickname: 'NC', birth_date: { from: 'a', const: 'b' } } }, person);
   t.same(problems.map((p) => p.path).sort(), ['mapping.fields.birth_date', 'mapping.fields.id_number', 'mapping.fields.nickname', 'mapping.fields.sex.codes.男']);
 });
+
+t.test('every ID-number and credit-code field is normalised, also those whose format applies conditionally', async (t) => {
+  const licence = getCanonicalSchema('licence.licence');
+  const holder = createMapper({ fields: { licence_number: 'BH', licence_name: 'MC', holder_code_type: 'LX', holder_code: 'DM', licence_identifier: 'BS' } }, licence);
+  const person = holder({ BH: 'JY1', MC: '食品经营许可证', LX: '111', DM: '１１０１０５１９４９１２３１００２ｘ', BS: ' 1.2.156.3005.2.11100000ma0000000x001.11350100ma0000000x.jy123.001.q ' });
+  t.match(person, { ok: true, value: { holder_code: '11010519491231002X', licence_identifier: '1.2.156.3005.2.11100000MA0000000X001.11350100MA0000000X.JY123.001.Q' } });
+  t.match(holder({ BH: 'JY1', MC: '食品经营许可证', LX: '001', DM: '91350100m000100y43' }), { ok: true, value: { holder_code: '91350100M000100Y43' } });
+  const representative = createMapper({ fields: { credit_code: 'TYSHXYDM', name: 'MC', legal_representative_id_type: 'ZJLX', legal_representative_id_number: 'ZJHM' } }, organisation);
+  t.match(representative({ TYSHXYDM: '91350100M000100Y43', MC: '某公司', ZJLX: '111', ZJHM: '11010519491231002x' }), { ok: true, value: { legal_representative_id_number: '11010519491231002X' } });
+});
+
+t.test('a 15-digit ID number is upgraded only where the mapping asks, and the rule is refused on a field that is no ID number', async (t) => {
+  const upgrade = createMapper({ fields: { id_number: { from: 'SFZH', upgradeLegacyIdNumber: true }, name: 'XM' } }, person);
+  t.match(upgrade({ SFZH: '110105491231002', XM: '张三' }), { ok: true, value: { id_number: '11010519491231002X' } });
+  t.match(upgrade({ SFZH: '11010519491231002X', XM: '张三' }), { ok: true, value: { id_number: '11010519491231002X' } }, '18-digit numbers pass as they are');
+  t.match(createMapper({ fields: { id_number: 'SFZH', name: 'XM' } }, person)({ SFZH: '110105491231002', XM: '张三' }), { ok: true, value: { id_number: '110105491231002' } }, 'without the rule the number is left for validation to refuse');
+  const conditional = createMapper({ fields: { credit_code: 'DM', name: 'MC', legal_representative_id_type: 'LX', legal_representative_id_number: { from: 'HM', upgradeLegacyIdNumber: true } } }, organisation);
+  t.match(conditional({ DM: '91350100M000100Y43', MC: '某公司', LX: '111', HM: '110105491231002' }), { ok: true, value: { legal_representative_id_number: '11010519491231002X' } });
+  t.same(checkMapping({ fields: { id_number: { from: 'SFZH', upgradeLegacyIdNumber: true }, name: { from: 'XM', upgradeLegacyIdNumber: true } } }, person), [
+    { path: 'mapping.fields.name.upgradeLegacyIdNumber', message: 'name is not an ID-number field' },
+  ]);
+});
