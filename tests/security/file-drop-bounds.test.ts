@@ -7,7 +7,6 @@ import yazl from 'yazl';
 import { compileGlob } from '../../connectors/file-drop/glob.ts';
 import { bearer } from '../helpers/app.ts';
 import { waitFor } from '../helpers/dedicated-kafka.ts';
-import { freshTopicName } from '../helpers/kafka.ts';
 import { companiesCsv, registerDrop, registeredDrop, setupDrops, testDrop, type DropSetup } from './file-drop-setup.ts';
 
 const REDOS_GLOB = '*a*a*a*a*a*a*a*ab';
@@ -62,10 +61,10 @@ const swollenSheet = (bytes: number) => Buffer.concat([Buffer.from(SHEET_START),
 
 /** Drops the bomb beside a good CSV, runs the connector, and answers the run and the reason the bomb got. */
 async function runWithBomb(t: Test, setup: DropSetup, bomb: Buffer): Promise<{ run: Record<string, unknown>; reason: string; elapsedMs: number }> {
-  const { app, b } = setup;
+  const { app, b, attackerTopic } = setup;
   writeFileSync(join(b.folder, 'bomb.xlsx'), bomb);
   writeFileSync(join(b.folder, 'own.csv'), companiesCsv(3, 5));
-  const id = await registeredDrop(t, app, b.key, { directory: b.folder, pattern: '*.{csv,xlsx}' }, { topic: freshTopicName('file-drop-bomb') });
+  const id = await registeredDrop(t, app, b.key, { directory: b.folder, pattern: '*.{csv,xlsx}' }, { topic: await attackerTopic('file-drop-bomb') });
   const started = Date.now();
   await app.inject({ method: 'POST', url: `/api/v1/connectors/${id}/run`, headers: bearer(b.key) });
   const status = await waitFor(async () => (await app.inject({ url: `/api/v1/connectors/${id}/status`, headers: bearer(b.key) })).json(), (body) => body.lastRun && body.lastRun.status !== 'running', 60_000);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import t from 'tap';
 import { bearer } from '../helpers/app.ts';
 import { waitFor } from '../helpers/dedicated-kafka.ts';
-import { freshTopicName } from '../helpers/kafka.ts';
 import { companiesCsv, registeredDrop, setupDrops, testDrop } from './file-drop-setup.ts';
 
 const reasonOf = (folder: string, name: string) => readFileSync(join(folder, 'failed', `${name}.reason.txt`), 'utf8');
@@ -37,10 +36,10 @@ t.test("a file link to the other department's file is not read, while the depart
 });
 
 t.test('a fifo is neither read nor waited on: the run ends, reads the other files, and moves the fifo to failed/ with a reason', async (t) => {
-  const { app, b } = await setupDrops(t);
+  const { app, b, attackerTopic } = await setupDrops(t);
   execFileSync('mkfifo', [join(b.folder, 'stream.csv')]);
   writeFileSync(join(b.folder, 'own.csv'), companiesCsv(3, 3));
-  const id = await registeredDrop(t, app, b.key, { directory: b.folder }, { topic: freshTopicName('file-drop-fifo') });
+  const id = await registeredDrop(t, app, b.key, { directory: b.folder }, { topic: await attackerTopic('file-drop-fifo') });
   await app.inject({ method: 'POST', url: `/api/v1/connectors/${id}/run`, headers: bearer(b.key) });
   const status = await waitFor(async () => (await app.inject({ url: `/api/v1/connectors/${id}/status`, headers: bearer(b.key) })).json(), (body) => body.lastRun && body.lastRun.status !== 'running', 30_000);
   t.match(status.lastRun, { status: 'succeeded', read: 3 }, status.lastRun.error ?? '');
@@ -49,10 +48,10 @@ t.test('a fifo is neither read nor waited on: the run ends, reads the other file
 });
 
 t.test("failed/ made a link to the other department's folder receives nothing, and a planted reason-file link is not written through", async (t) => {
-  const { app, a, b } = await setupDrops(t);
+  const { app, a, b, attackerTopic } = await setupDrops(t);
   symlinkSync(a.folder, join(b.folder, 'failed'));
   writeFileSync(join(b.folder, 'broken.csv'), '统一社会信用代码,企业名称\n"unterminated,x\n');
-  const id = await registeredDrop(t, app, b.key, { directory: b.folder }, { topic: freshTopicName('file-drop-failed-link') });
+  const id = await registeredDrop(t, app, b.key, { directory: b.folder }, { topic: await attackerTopic('file-drop-failed-link') });
   const tested = await testDrop(app, b.key, id);
   t.equal(tested.check.ok, false, 'the test names the linked failed/');
   t.match(tested.check.message, /failed is not a folder/);

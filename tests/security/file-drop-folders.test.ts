@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import t from 'tap';
 import { bearer } from '../helpers/app.ts';
 import { waitFor } from '../helpers/dedicated-kafka.ts';
-import { freshTopicName } from '../helpers/kafka.ts';
 import { companiesCsv, registerDrop, registeredDrop, setupDrops, testDrop } from './file-drop-setup.ts';
 
 t.test("a department cannot watch another department's folder, nor its own folder of the drop root", async (t) => {
@@ -55,11 +54,11 @@ t.test("a department cannot move its connector onto another department's folder 
 });
 
 t.test("a folder swapped for a link to another department's folder after registration is refused when the task tests and runs", async (t) => {
-  const { app, a, b } = await setupDrops(t);
+  const { app, a, b, attackerTopic } = await setupDrops(t);
   writeFileSync(join(a.folder, 'scj-companies.csv'), companiesCsv(5));
   const swapped = join(b.folder, 'incoming');
   mkdirSync(swapped);
-  const id = await registeredDrop(t, app, b.key, { directory: swapped }, { topic: freshTopicName('file-drop-swap') });
+  const id = await registeredDrop(t, app, b.key, { directory: swapped }, { topic: await attackerTopic('file-drop-swap') });
   renameSync(swapped, join(b.folder, 'incoming.old'));
   symlinkSync(a.folder, swapped);
 

@@ -6,6 +6,8 @@ import type { Test } from 'tap';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import { bearer, buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createDepartment } from '../helpers/department.ts';
+import { freshTopicName } from '../helpers/kafka.ts';
+import { provideTopic } from '../helpers/resource.ts';
 
 export const ORGANISATION_MAPPING = { fields: { credit_code: '统一社会信用代码', name: '企业名称', legal_representative_name: '法定代表人', establishment_date: '成立日期' } };
 
@@ -22,6 +24,8 @@ export interface DropSetup extends TestApp {
   a: DropDepartment;
   /** The civil-affairs bureau, the attacker. */
   b: DropDepartment;
+  /** A fresh topic of a resource the attacker provides, so its connectors may publish (一数一源). */
+  attackerTopic(purpose: string): Promise<string>;
 }
 
 /** The real gateway with a fresh drop root and two departments, each with its own drop folder. */
@@ -35,7 +39,16 @@ export async function setupDrops(t: Test): Promise<DropSetup> {
     mkdirSync(folder, { recursive: true });
     return { code, key, folder };
   };
-  return { ...testApp, root, a: await department('SCJ'), b: await department('MZJ') };
+  const [a, b] = [await department('SCJ'), await department('MZJ')];
+  // The market regulator provides the legal-person base resource; the civil-affairs bureau publishes companies too.
+  const base = (await testApp.app.inject({ url: '/api/v1/catalog/resources?q=法人', headers: bearer(testApp.adminKey) })).json().items.find((item: { topic: string }) => item.topic === 'dx.legal-person.organisation');
+  await testApp.app.inject({ method: 'PUT', url: `/api/v1/catalog/resources/${base.id}/publishers/MZJ`, headers: bearer(testApp.adminKey) });
+  const attackerTopic = async (purpose: string) => {
+    const topic = freshTopicName(purpose);
+    await provideTopic(testApp.app, testApp.adminKey, 'MZJ', topic);
+    return topic;
+  };
+  return { ...testApp, root, a, b, attackerTopic };
 }
 
 /** Company rows as a market-regulation export, CSV with the Chinese header. */
