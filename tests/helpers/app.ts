@@ -28,7 +28,7 @@ interface TestContext {
  */
 export async function buildTestApp(
   t: TestContext,
-  options: { brokers?: string[]; env?: Record<string, string>; adminDatabaseUrl?: string; instanceOf?: TestApp } = {},
+  options: { brokers?: string[]; env?: Record<string, string>; adminDatabaseUrl?: string; instanceOf?: TestApp; hostResolver?: (host: string) => Promise<string[]> } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.instanceOf?.databaseUrl ?? (await createTestDatabase(t, options.adminDatabaseUrl));
   const adminKey = options.instanceOf?.adminKey ?? generateApiKey();
@@ -46,6 +46,7 @@ export async function buildTestApp(
     database: { url: databaseUrl, poolSize: 4 },
     kafkaBrokers: options.brokers ?? TEST_BROKERS,
     logger: createLogger(config.LOG_LEVEL, sink),
+    ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}),
   });
   t.teardown(() => app.close());
   return { app, adminKey, databaseUrl, logs };
