@@ -38,7 +38,8 @@ export async function openMysql(config: SqlPullConfig, address: string): Promise
       try {
         // A prepared statement: a second statement in the query is a syntax error, never run.
         const [rows] = await connection.execute(text, values as ExecuteValues[]);
-        await connection.query('COMMIT');
+        // Not awaited: the connection runs its commands in order, so the next batch's transaction starts after it.
+        connection.query('COMMIT').catch(() => undefined);
         return rows as Record<string, unknown>[];
       } catch (err) {
         await connection.query('ROLLBACK').catch(() => undefined);

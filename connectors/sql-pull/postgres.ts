@@ -40,7 +40,8 @@ export async function openPostgres(config: SqlPullConfig, address: string): Prom
         // Extended protocol even without parameters: a second statement in the query is a syntax error, never run.
         // (queryMode is not in @types/pg.)
         const { rows } = await client.query<Record<string, unknown>>({ ...batchQuery(config, POSTGRES, after, limit), queryMode: 'extended' } as pg.QueryConfig);
-        await client.query('COMMIT');
+        // Not awaited: the client sends the next batch's BEGIN only after it, so the rows need not wait for it.
+        client.query('COMMIT').catch(() => undefined);
         return rows;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -50,6 +50,7 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
     ...(options.resolver ? { resolver: options.resolver } : {}),
     scopedEntries: (departmentCode) => allowedHosts.entriesFor(departmentCode),
     own: ownEndpoints(options.databaseUrl, options.kafkaBrokers),
+    clusterBrokers: async () => (await app.kafka.admin.describeCluster()).brokers.map(({ host, port }) => ({ host, port })),
     inspectLogin: createLoginInspector(app.db),
     log: log.child({ component: 'host-guard' }),
   });

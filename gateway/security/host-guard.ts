@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 import type { Logger } from 'pino';
 import { dxError } from '../errors.ts';
 import { allows, inRange, normalised, parseAllowList, type Address, type Range } from './allow-list.ts';
-import { sameServer, type OwnEndpoints } from './own-endpoints.ts';
+import { sameServer, type OwnEndpoint, type OwnEndpoints } from './own-endpoints.ts';
 
 /** Link-local and cloud metadata addresses: never reachable, whatever the allow-list says. */
 const ALWAYS_REFUSED: Range[] = [
@@ -43,6 +43,8 @@ export interface HostGuardOptions {
   scopedEntries?: (departmentCode: string | null) => Promise<string[]>;
   /** The gateway's own database and brokers, never reachable. */
   own?: OwnEndpoints;
+  /** The brokers the cluster advertises (its metadata), besides the bootstrap list in `own`. */
+  clusterBrokers?: () => Promise<OwnEndpoint[]>;
   inspectLogin?: LoginInspector;
   log?: Pick<Logger, 'debug'>;
 }
@@ -60,7 +62,7 @@ export function createHostGuard(options: HostGuardOptions): HostGuard {
   const base = parseAllowList(options.allowList);
   const resolver = options.resolver ?? systemResolver;
   const own = options.own ?? { brokers: [] };
-  let ownAddresses: Promise<{ database: Address[]; brokers: Address[][] }> | undefined;
+  let ownAddresses: Promise<{ database: Address[]; brokers: { addresses: Address[]; port: number }[]; complete: boolean }> | undefined;
 
   async function addressesOf(host: string, resolve: Resolver = resolver): Promise<Address[]> {
     const name = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -69,12 +71,18 @@ export function createHostGuard(options: HostGuardOptions): HostGuard {
 
   function ownTargets() {
     // The gateway's own names resolve through the system, whatever resolver connectors are given.
-    ownAddresses ??= (async () => ({
-      database: own.database ? await addressesOf(own.database.host, systemResolver) : [],
-      brokers: await Promise.all(own.brokers.map((broker) => addressesOf(broker.host, systemResolver))),
-    }))();
-    ownAddresses.catch(() => (ownAddresses = undefined));
-    return ownAddresses;
+    ownAddresses ??= (async () => {
+      const advertised = options.clusterBrokers ? await options.clusterBrokers().catch(() => undefined) : [];
+      return {
+        database: own.database ? await addressesOf(own.database.host, systemResolver) : [],
+        brokers: await Promise.all([...own.brokers, ...(advertised ?? [])].map(async (broker) => ({ addresses: await addressesOf(broker.host, systemResolver).catch(() => []), port: broker.port }))),
+        complete: advertised !== undefined,
+      };
+    })();
+    const pending = ownAddresses;
+    // Asked again next time when the cluster's metadata or a name could not be had.
+    pending.then((known) => known.complete || (ownAddresses = undefined), () => (ownAddresses = undefined));
+    return pending;
   }
 
   return {
@@ -96,15 +104,15 @@ export function createHostGuard(options: HostGuardOptions): HostGuard {
         throw dxError('DX_ERR_HOST_REFUSED', { message: `${host} could not be resolved`, cause: err, retriable: true });
       }
       if (addresses.length === 0) refuse('it resolves to no address');
-      const notAllowed = literal ? 'it is not on the allow-list' : 'it is not on the allow-list, or it resolves to an address connectors may not reach';
+      const notAllowed = literal ? 'it is not on the allow-list' : 'it is not on the allow-list, or it resolves to an address that may not be reached';
       for (const address of addresses) {
-        if (ALWAYS_REFUSED.some((range) => inRange(address, range))) refuse(literal ? 'link-local and cloud metadata addresses are never reachable' : notAllowed, addresses);
+        if (ALWAYS_REFUSED.some((range) => inRange(address, range))) refuse(literal ? 'it is a link-local or metadata address, never reachable' : notAllowed, addresses);
         if (named.length === 0 && !entries.some((entry) => allows(entry, name, address, request.port))) refuse(notAllowed, addresses);
       }
 
       const mine = await ownTargets();
       for (const address of addresses) {
-        if (own.brokers.some((broker, index) => sameServer(address, request.port, mine.brokers[index] ?? [], broker.port))) {
+        if (mine.brokers.some((broker) => sameServer(address, request.port, broker.addresses, broker.port))) {
           refuse("connectors may not reach the gateway's own Kafka brokers", addresses);
         }
         if (own.database && sameServer(address, request.port, mine.database, own.database.port)) {

@@ -51,12 +51,12 @@ t.test('entries scoped to a department apply to its connections only', async (t)
 
 t.test('link-local and metadata addresses are refused even when allowed by name or range', async (t) => {
   const guard = guardOf(['*.gov.internal', 'rebinding.example', '0.0.0.0/0', '::/0']);
-  await t.rejects(guard.resolve('169.254.169.254', http), { message: /link-local and cloud metadata/ });
-  await t.rejects(guard.resolve('100.100.100.200', http), { message: /link-local and cloud metadata/ }, 'Alibaba Cloud metadata');
+  await t.rejects(guard.resolve('169.254.169.254', http), { message: /link-local or metadata/ });
+  await t.rejects(guard.resolve('100.100.100.200', http), { message: /link-local or metadata/ }, 'Alibaba Cloud metadata');
   await t.rejects(guard.resolve('rebinding.example', http), { code: 'DX_ERR_HOST_REFUSED' }, 'a name resolving to a metadata address');
   await t.rejects(guard.resolve('split.gov.internal', http), { code: 'DX_ERR_HOST_REFUSED' }, 'any resolved address refused refuses the host');
-  await t.rejects(guard.resolve('[::ffff:169.254.169.254]', http), { message: /link-local and cloud metadata/ }, 'IPv4-mapped IPv6');
-  await t.rejects(guard.resolve('fe80::1', http), { message: /link-local and cloud metadata/ });
+  await t.rejects(guard.resolve('[::ffff:169.254.169.254]', http), { message: /link-local or metadata/ }, 'IPv4-mapped IPv6');
+  await t.rejects(guard.resolve('fe80::1', http), { message: /link-local or metadata/ });
 });
 
 t.test("the gateway's brokers and database are refused on any loopback address, other databases of its server pass", async (t) => {
@@ -77,4 +77,12 @@ t.test('an unresolvable name on the allow-list is refused as retriable; one that
   t.equal(await guard.resolve('127.0.0.1', http), '127.0.0.1');
   await t.rejects(guard.resolve('nowhere.example', http), { code: 'DX_ERR_HOST_REFUSED', retriable: true });
   await t.rejects(guard.resolve('elsewhere.example', http), { code: 'DX_ERR_HOST_REFUSED', message: /not on the allow-list/ });
+});
+
+t.test('a broker the Kafka cluster advertises is refused like the bootstrap brokers', async (t) => {
+  const own = ownEndpoints('postgresql://gw@10.9.0.1:5432/gateway', ['10.9.0.2:9092']);
+  const guard = guardOf(['10.0.0.0/8'], { own, clusterBrokers: async () => [{ host: '10.9.0.3', port: 9094 }] });
+  await t.rejects(guard.resolve('10.9.0.3', { protocol: 'http', port: 9094 }), { message: /gateway's own Kafka/ });
+  await t.rejects(guard.resolve('10.9.0.2', { protocol: 'http', port: 9092 }), { message: /gateway's own Kafka/ });
+  t.equal(await guard.resolve('10.9.0.3', { protocol: 'http', port: 8080 }), '10.9.0.3');
 });
