@@ -56,8 +56,11 @@ function mysqlConfig(table: string) {
 async function readAll(config: Record<string, unknown>, batchSize: number, offsets = new Map()): Promise<SourceRecord[]> {
   const task = sqlPull.create(config as never, createTestContext({ batchSize, offsets }));
   const records: SourceRecord[] = [];
-  for await (const batch of task.read()) records.push(...batch);
-  await task.close();
+  try {
+    for await (const batch of task.read()) records.push(...batch);
+  } finally {
+    await task.close();
+  }
   return records;
 }
 

@@ -117,7 +117,7 @@ t.test('a name that later resolves to a metadata address is refused at delivery 
   dns.set('moved.city.internal', ['169.254.169.254']);
   await world.push(world.people(2));
   const parked = await waitFor(() => status(world, subscription.id), (body) => body.delivery.parked !== null, 30_000);
-  t.match(parked.delivery.parked, { attempts: 2, records: Number, lastError: /host refused: moved\.city\.internal:\d+ is refused/ });
+  t.match(parked.delivery.parked, { attempts: 2, records: Number, lastError: /host refused: .*moved\.city\.internal:\d+ is refused/ });
   t.notMatch(parked.delivery.parked.lastError, /169\.254/, 'the integrator is not told what the name resolves to');
   t.equal(receiver.attempts(), 0, 'no request left the gateway');
 });
