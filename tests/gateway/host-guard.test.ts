@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createHostGuard, type ConnectionRequest, type HostGuardOptions } from '../../gateway/security/host-guard.ts';
+import { defaultAllowedHosts, loadConfig, type ConfigError } from '../../gateway/config.ts';
 import { ownEndpoints } from '../../gateway/security/own-endpoints.ts';
 
 const dns: Record<string, string[]> = {
@@ -85,4 +86,18 @@ t.test('a broker the Kafka cluster advertises is refused like the bootstrap brok
   await t.rejects(guard.resolve('10.9.0.3', { protocol: 'http', port: 9094 }), { message: /gateway's own Kafka/ });
   await t.rejects(guard.resolve('10.9.0.2', { protocol: 'http', port: 9092 }), { message: /gateway's own Kafka/ });
   t.equal(await guard.resolve('10.9.0.3', { protocol: 'http', port: 8080 }), '10.9.0.3');
+});
+
+t.test('loopback is allowed by default only without DATABASE_URL, and a malformed entry stops the start naming the variable', async (t) => {
+  t.equal(defaultAllowedHosts(loadConfig({})), '127.0.0.0/8,::1', 'embedded database: a local start');
+  t.equal(defaultAllowedHosts(loadConfig({ DATABASE_URL: 'postgresql://gw@db:5432/gw' })), '', 'production: nothing unless listed');
+  t.equal(defaultAllowedHosts(loadConfig({ DATABASE_URL: 'postgresql://gw@db:5432/gw', DX_ALLOWED_HOSTS: '10.2.0.0/16:5432' })), '10.2.0.0/16:5432');
+  const refusal = (() => {
+    try {
+      loadConfig({ DX_ALLOWED_HOSTS: '10.2.0.0/16:5432,db.internal:0,bad host' });
+    } catch (err) {
+      return err as ConfigError;
+    }
+  })();
+  t.same(refusal?.problems, ['DX_ALLOWED_HOSTS: port 0 is not a number from 1 to 65535', 'DX_ALLOWED_HOSTS: bad host is neither a host name, an address nor a CIDR range']);
 });
