@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { grantSourceReader, SOURCE_READER } from '../tests/helpers/person-source.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
 import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
@@ -39,7 +41,10 @@ function metric(text: string, name: string): number {
 export async function measurePull(brokers: string[], table: string, options: { batchSize: number; partitions: number }): Promise<PullResult> {
   const database = await createDatabase();
   const adminKey = newAdminKey();
-  const gateway = await startBenchGateway({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers.join(','), DX_ADMIN_TOKEN: adminKey, DX_SCHEDULER_HEARTBEAT_MS: '200', KAFKA_TOPIC_PARTITIONS: String(options.partitions) });
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await grantSourceReader(admin, table).finally(() => admin.end());
+  const gateway = await startBenchGateway({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', DATABASE_URL: database.url, KAFKA_BROKERS: brokers.join(','), DX_ADMIN_TOKEN: adminKey, DX_SCHEDULER_HEARTBEAT_MS: '200', KAFKA_TOPIC_PARTITIONS: String(options.partitions) });
   try {
     const key = await departmentKey(gateway.url, adminKey, 'BENCH');
     const topic = freshTopic('pull');
@@ -51,7 +56,7 @@ export async function measurePull(brokers: string[], table: string, options: { b
       schema: 'population.person',
       topic,
       schedule: '0 0 1 1 *',
-      config: { driver: 'postgres', host: source.hostname, port: Number(source.port || 5432), database: source.pathname.slice(1), user: decodeURIComponent(source.username), table, cursorColumn: 'updated_at', keyColumn: 'id' },
+      config: { driver: 'postgres', host: source.hostname, port: Number(source.port || 5432), database: source.pathname.slice(1), user: SOURCE_READER, table, cursorColumn: 'updated_at', keyColumn: 'id' },
       mapping: HOUSEHOLD_REGISTER_MAPPING,
       options: { batchSize: options.batchSize },
     });

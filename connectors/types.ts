@@ -32,10 +32,12 @@ export interface ConnectorContext {
   /** Preferred records per batch; a task may yield smaller batches. */
   batchSize: number;
   /**
-   * Resolves a host a connection is about to reach and checks the address against the operator's allow-list.
-   * Connect to the returned address (not the name), so a name that later resolves elsewhere cannot slip through.
+   * Resolves a host a connection is about to reach and checks the address and port against the operator's
+   * allow-list (and, for a database, the login against the gateway's own server); rejects with an error saying the
+   * target is refused, never what the name resolved to. Connect to the returned address (not the name), so a name
+   * that later resolves elsewhere cannot slip through.
    */
-  resolveHost(host: string): Promise<string>;
+  resolveHost(host: string, target: ConnectionTarget): Promise<string>;
   /**
    * Resolves a folder on the gateway host (every link followed) and checks it lies in the connector's department's
    * folder of the operator's drop root. Work in the returned real path, never in the configured one; call again at
@@ -43,6 +45,15 @@ export interface ConnectorContext {
    * saying why a folder is refused.
    */
   resolveFolder(path: string): Promise<string>;
+}
+
+/** What a connection does once it reached the host. */
+export interface ConnectionTarget {
+  port: number;
+  protocol: 'postgres' | 'mysql' | 'http' | 'https';
+  /** Databases: the database and user the connection logs in to. */
+  database?: string;
+  user?: string;
 }
 
 export interface ConnectorLogger {

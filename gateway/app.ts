@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { defaultAllowedHosts, type Config } from './config.ts';
 import auditPlugin from './plugins/audit.ts';
 import authPlugin from './plugins/auth.ts';
 import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
@@ -14,6 +14,7 @@ import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import subscriptionsPlugin from './plugins/subscriptions.ts';
 import uiPlugin from './plugins/ui.ts';
+import allowedHostRoutes from './routes/allowed-hosts/index.ts';
 import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
@@ -74,7 +75,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(schemaRegistryPlugin);
 
     await app.register(pipelinePlugin, {
-      allowedHosts: config.DX_ALLOWED_HOSTS.split(','),
+      allowedHosts: defaultAllowedHosts(config).split(','),
+      databaseUrl: options.database.url,
+      kafkaBrokers: options.kafkaBrokers,
       dropRoot: config.DX_FILE_DROP_ROOT,
       heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
       leaseTtlMs: config.DX_LEASE_TTL_MS,
@@ -97,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(connectorRoutes);
     await app.register(ingestRoutes);
     await app.register(auditRoutes);
+    await app.register(allowedHostRoutes);
     await app.register(catalogRoutes);
     await app.register(subscriptionRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
+import { parseAllowEntry } from './security/allow-list.ts';
 import { StringEnum } from './string-enum.ts';
 import { formatErrors } from './validation-messages.ts';
 
@@ -30,10 +31,13 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_ADMIN_TOKEN: Type.Optional(
     Type.String({ minLength: 24, description: 'API key of the first data-office principal, set on first start. Unset: one is generated and printed once.' }),
   ),
-  DX_ALLOWED_HOSTS: Type.String({
-    default: '127.0.0.0/8,::1',
-    description: 'Hosts connectors and webhooks may reach: names (*.gov.internal), addresses or CIDR ranges, comma-separated. Link-local and metadata addresses are always refused.',
-  }),
+  DX_ALLOWED_HOSTS: Type.Optional(
+    Type.String({
+      description:
+        'Hosts connectors and webhooks may reach, for every department: names (*.gov.internal), addresses or CIDR ranges, each optionally with a port (10.2.0.0/16:5432, db.hukou.internal:3306, [::1]:5432), comma-separated; the data office adds entries per department through /api/v1/allowed-hosts. ' +
+        "Unset: none when DATABASE_URL is set, loopback (127.0.0.0/8,::1) with the embedded database. Link-local and metadata addresses, the gateway's own database and its Kafka brokers are always refused.",
+    }),
+  ),
   DX_FILE_DROP_ROOT: Type.String({ minLength: 1, default: '.data/drop', description: "Folder of the departments' file drops: each department's file-drop connectors watch only folders in <DX_FILE_DROP_ROOT>/<departmentCode>/ (links resolved), which the operator creates with the department's transfer account as owner; anything else is refused." }),
   DX_SCHEDULER_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How often an instance renews its connector and subscription leases and picks up their changes.' }),
   DX_LEASE_TTL_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 20_000, description: "How long a connector or subscription lease outlives its instance's last renewal before another instance may take it." }),
@@ -74,8 +78,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze(candidate as Static<typeof CONFIG_SCHEMA>);
 }
 
+/** DX_ALLOWED_HOSTS, or its default: loopback only for a local start (no DATABASE_URL), nothing for production. */
+export function defaultAllowedHosts(config: Config): string {
+  return config.DX_ALLOWED_HOSTS ?? (config.DATABASE_URL ? '' : '127.0.0.0/8,::1');
+}
+
 function crossFieldProblems(config: Static<typeof CONFIG_SCHEMA>): string[] {
   const problems: string[] = [];
+  for (const entry of (config.DX_ALLOWED_HOSTS ?? '').split(',').filter((item) => item.trim() !== '')) {
+    try {
+      parseAllowEntry(entry);
+    } catch (err) {
+      problems.push(`DX_ALLOWED_HOSTS: ${(err as Error).message}`);
+    }
+  }
   const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
   if (sasl.some((value) => value !== undefined) && sasl.some((value) => value === undefined)) {
     problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');

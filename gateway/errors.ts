@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   DX_ERR_SUBSCRIPTION_INACTIVE: { status: 403, message: 'The subscription is not active: it is pending, rejected, revoked or expired' },
   DX_ERR_SUBSCRIPTION_STATE: { status: 409, message: 'The subscription is not in a state that allows this' },
   DX_ERR_HOST_REFUSED: { status: 400, message: 'The host is not allowed' },
+  DX_ERR_ALLOWED_HOST_NOT_FOUND: { status: 404, message: 'No such allow-list entry' },
   DX_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   DX_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests' },
   DX_ERR_INTERNAL: { status: 500, message: 'Internal error' },

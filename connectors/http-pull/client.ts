@@ -108,7 +108,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const connector = buildConnector({ timeout: timeoutMs });
   const agent = new Agent({
     connect(connectOptions, callback) {
-      context.resolveHost(connectOptions.hostname).then(
+      const protocol = connectOptions.protocol === 'https:' ? 'https' : 'http';
+      const port = Number(connectOptions.port) || (protocol === 'https' ? 443 : 80);
+      context.resolveHost(connectOptions.hostname, { protocol, port }).then(
         (address) => connector({ ...connectOptions, hostname: address }, callback),
         (err: unknown) => {
           const transient = errorCode(err) === 'EAI_AGAIN';

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_QUERY_LENGTH } from './query-check.ts';
 
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?$';
 
@@ -13,7 +14,11 @@ export const SQL_PULL_CONFIG = Type.Object(
     ssl: Type.Optional(Type.Boolean({ description: 'Connect over TLS', default: false })),
     table: Type.Optional(Type.String({ pattern: IDENTIFIER, description: 'Table (or schema.table) to read; give this or query' })),
     query: Type.Optional(
-      Type.String({ minLength: 1, description: 'A SELECT whose rows are read, wrapped as a subquery; give this or table. It must not end with ORDER BY or LIMIT.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_QUERY_LENGTH,
+        description: 'One SELECT whose rows are read, wrapped as a subquery and run in a read-only transaction; give this or table. It must not end with ORDER BY or LIMIT.',
+      }),
     ),
     cursorColumn: Type.String({
       pattern: '^[A-Za-z_][A-Za-z0-9_$]*$',
@@ -23,6 +28,9 @@ export const SQL_PULL_CONFIG = Type.Object(
       pattern: '^[A-Za-z_][A-Za-z0-9_$]*$',
       description: 'Unique column breaking ties between rows with the same cursor value, so none is skipped',
     }),
+    statementTimeoutMs: Type.Optional(
+      Type.Integer({ minimum: 100, maximum: 3_600_000, default: 120_000, description: 'Longest one batch query may run before the database cancels it' }),
+    ),
     connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'Connection timeout' })),
   },
   { additionalProperties: false },

@@ -1,5 +1,6 @@
 import type { PullConnectorDefinition } from '../types.ts';
 import { SQL_PULL_CONFIG, type SqlPullConfig } from './config.ts';
+import { checkQuery } from './query-check.ts';
 import { createSqlPullTask } from './task.ts';
 
 export const sqlPull: PullConnectorDefinition<SqlPullConfig> = {
@@ -36,10 +37,7 @@ export const sqlPull: PullConnectorDefinition<SqlPullConfig> = {
     if ((config.table === undefined) === (config.query === undefined)) {
       return [{ path: config.table === undefined ? 'table' : 'query', message: 'give exactly one of table and query' }];
     }
-    if (config.query !== undefined && /\b(order\s+by|limit)\b[^)]*$/i.test(config.query)) {
-      return [{ path: 'query', message: 'must not end with ORDER BY or LIMIT; rows are ordered by cursorColumn and keyColumn' }];
-    }
-    return [];
+    return config.query === undefined ? [] : checkQuery(config.query, config.driver);
   },
   create: createSqlPullTask,
 };

@@ -30,9 +30,23 @@ export async function openPostgres(config: SqlPullConfig, address: string): Prom
   await client.connect();
   // An idle connection that breaks must not crash the gateway; the next query reports it.
   client.on('error', () => undefined);
+  // Our own fixed text, so the simple protocol is safe here; SET LOCAL ends with the transaction, whatever the
+  // query did to the session's settings.
+  const begin = `BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.trunc(config.statementTimeoutMs ?? 120_000)}`;
   return {
     async nextRows(after, limit) {
-      return (await client.query(batchQuery(config, POSTGRES, after, limit))).rows;
+      await client.query(begin);
+      try {
+        // Extended protocol even without parameters: a second statement in the query is a syntax error, never run.
+        // (queryMode is not in @types/pg.)
+        const { rows } = await client.query<Record<string, unknown>>({ ...batchQuery(config, POSTGRES, after, limit), queryMode: 'extended' } as pg.QueryConfig);
+        // Not awaited: the client sends the next batch's BEGIN only after it, so the rows need not wait for it.
+        client.query('COMMIT').catch(() => undefined);
+        return rows;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
     },
     async ping() {
       await client.query('SELECT 1');

@@ -23,7 +23,8 @@ export function createSqlPullTask(config: SqlPullConfig, context: ConnectorConte
 
   function open(): Promise<SqlSource> {
     source ??= (async () => {
-      const address = await context.resolveHost(config.host);
+      const port = config.port ?? (config.driver === 'postgres' ? 5432 : 3306);
+      const address = await context.resolveHost(config.host, { protocol: config.driver, port, database: config.database, user: config.user });
       // mysql2 is loaded only by gateways that read MySQL sources.
       return config.driver === 'postgres' ? openPostgres(config, address) : (await import('./mysql.ts')).openMysql(config, address);
     })();

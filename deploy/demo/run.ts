@@ -16,7 +16,8 @@ writeFileSync(tokenFile, adminKey, { mode: 0o600 });
 
 let config;
 try {
-  config = loadConfig({ ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey });
+  // The demo's sources run on this machine: loopback is allowed explicitly, even with a DATABASE_URL.
+  config = loadConfig({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey });
 } catch (err) {
   process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(2);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getCanonicalSchema } from '../../schemas/canonical.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../../schemas/fixtures/household-register.ts';
-import { DEMO_TABLE } from './sources.ts';
+import { DEMO_READER, DEMO_TABLE } from './sources.ts';
 
 export interface DemoDepartment {
   code: string;
@@ -63,7 +63,7 @@ export async function ensureDemoConnectors(api: Api, departments: Record<string,
       type: 'sql-pull',
       schema: 'population.person',
       schedule: '*/10 * * * * *',
-      config: { driver: 'postgres', host: source.hostname, port: Number(source.port || 5432), database: source.pathname.slice(1), user: decodeURIComponent(source.username), ...(source.password ? { password: decodeURIComponent(source.password) } : {}), table: DEMO_TABLE, cursorColumn: 'updated_at', keyColumn: 'id' },
+      config: { driver: 'postgres', host: source.hostname, port: Number(source.port || 5432), database: source.pathname.slice(1), user: DEMO_READER.user, password: DEMO_READER.password, table: DEMO_TABLE, cursorColumn: 'updated_at', keyColumn: 'id' },
       mapping: HOUSEHOLD_REGISTER_MAPPING,
     });
   }

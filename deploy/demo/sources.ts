@@ -5,6 +5,8 @@ import pg from 'pg';
 import { createFixtureGenerator, type FixtureGenerator } from '../../schemas/fixtures/index.ts';
 
 export const DEMO_TABLE = 'dx_demo_residents';
+/** The demo connector's login: it reads the residents table only, as a department's source login should. */
+export const DEMO_READER = { user: 'dx_demo_reader', password: 'dx-demo-reader' };
 
 /** The household-registration system of the demo: a table in the department's own column names and codes. */
 export async function createResidentsTable(url: string, fixtures: FixtureGenerator, rows: number): Promise<void> {
@@ -12,6 +14,8 @@ export async function createResidentsTable(url: string, fixtures: FixtureGenerat
   await client.connect();
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS ${DEMO_TABLE} (id serial PRIMARY KEY, sfzh text, xm text, xb text, mz text, csrq text, hjdz text, updated_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+    await client.query(`DO $$ BEGIN CREATE ROLE ${DEMO_READER.user} LOGIN NOSUPERUSER PASSWORD '${DEMO_READER.password}'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await client.query(`GRANT SELECT ON ${DEMO_TABLE} TO ${DEMO_READER.user}`);
     await addResidents(client, fixtures, rows);
   } finally {
     await client.end();

@@ -53,6 +53,8 @@ export const POLICY = {
   'connectors:delete': OWNING_DEPARTMENT,
   'connectors:operate': OWNING_DEPARTMENT,
   'connectors:push': OWNER_ONLY,
+  'allowed-hosts:read': OFFICE_ONLY,
+  'allowed-hosts:write': OFFICE_ONLY,
   'audit:read': OFFICE_ONLY,
   'audit:verify': OFFICE_ONLY,
   'catalog:read': EVERYONE,

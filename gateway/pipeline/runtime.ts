@@ -116,7 +116,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
       offsets,
       signal,
       batchSize: connector.options.batchSize ?? DEFAULT_BATCH_SIZE,
-      resolveHost: (host) => deps.hostGuard.resolve(host),
+      resolveHost: (host, target) => deps.hostGuard.resolve(host, { ...target, departmentCode: connector.departmentCode }),
       resolveFolder: (path) => resolveDropFolder(deps.dropRoot, connector.departmentCode, path),
     };
   }

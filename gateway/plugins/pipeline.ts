@@ -11,11 +11,18 @@ import { createLeases } from '../pipeline/leases.ts';
 import { createPreparePool } from '../pipeline/prepare-pool.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
 import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
-import { createHostGuard, type HostGuard } from '../security/host-guard.ts';
+import { createAllowedHostsStore } from '../security/allowed-hosts-store.ts';
+import { createHostGuard, type HostGuard, type HostGuardOptions } from '../security/host-guard.ts';
+import { createLoginInspector } from '../security/login-inspector.ts';
+import { ownEndpoints } from '../security/own-endpoints.ts';
 import { createTopicOwnership, type TopicOwnership } from '../security/topic-ownership.ts';
 
 export interface PipelineOptions {
+  /** DX_ALLOWED_HOSTS: entries for every department, besides the data office's entries in `allowed_hosts`. */
   allowedHosts: string[];
+  /** The gateway's own database and brokers: no connector or webhook may reach them. */
+  databaseUrl: string;
+  kafkaBrokers: string[];
   /** Folder under which file-drop connectors may watch folders. */
   dropRoot: string;
   heartbeatMs: number;
@@ -23,7 +30,7 @@ export interface PipelineOptions {
   /** Worker threads that map, validate and encode batches; 0: on the event loop. */
   prepareWorkers: number;
   /** How host names are resolved for the allow-list; tests pass one answering what they need. Default: the system's. */
-  resolver?: Parameters<typeof createHostGuard>[1];
+  resolver?: HostGuardOptions['resolver'];
 }
 
 declare module 'fastify' {
@@ -38,7 +45,16 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   const log = app.log.child({ component: 'pipeline' }) as unknown as Logger;
   const types = createConnectorRegistry(CONNECTOR_DEFINITIONS);
   const store = createConnectorStore(app.db);
-  const hostGuard = createHostGuard(options.allowedHosts, options.resolver);
+  const allowedHosts = createAllowedHostsStore(app.db);
+  const hostGuard = createHostGuard({
+    allowList: options.allowedHosts,
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+    scopedEntries: (departmentCode) => allowedHosts.entriesFor(departmentCode),
+    own: ownEndpoints(options.databaseUrl, options.kafkaBrokers),
+    clusterBrokers: async () => (await app.kafka.admin.describeCluster()).brokers.map(({ host, port }) => ({ host, port })),
+    inspectLogin: createLoginInspector(app.db),
+    log: log.child({ component: 'host-guard' }),
+  });
   const validator = createValidator();
   const prepare = createPreparePool({ size: options.prepareWorkers, validator, log });
   const runtime = createConnectorRuntime({

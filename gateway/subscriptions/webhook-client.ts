@@ -1,5 +1,5 @@
 import { Agent, buildConnector, request } from 'undici';
-import type { HostGuard } from '../security/host-guard.ts';
+import type { ConnectionRequest, HostGuard } from '../security/host-guard.ts';
 import { SIGNATURE_HEADER, signWebhook } from './signature.ts';
 
 export class WebhookError extends Error {
@@ -24,6 +24,12 @@ function reason(err: unknown): string {
   return [typeof code === 'string' ? code : undefined, typeof message === 'string' ? message : String(err)].filter(Boolean).join(': ');
 }
 
+/** The connection a webhook URL opens, for the host guard. */
+export function webhookTarget(url: URL): ConnectionRequest {
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  return { protocol, port: Number(url.port) || (protocol === 'https' ? 443 : 80) };
+}
+
 /**
  * Posts one signed webhook batch. The host goes through the allow-list now, at delivery, and the connection goes
  * to the address it vetted (so a name that has come to resolve to a link-local or metadata address is refused,
@@ -34,7 +40,7 @@ export async function postWebhook(guard: HostGuard, post: WebhookPost): Promise<
   const target = new URL(post.url);
   let address: string;
   try {
-    address = await guard.resolve(target.hostname);
+    address = await guard.resolve(target.hostname, webhookTarget(target));
   } catch (err) {
     throw new WebhookError(`host refused: ${reason(err)}`, { cause: err });
   }

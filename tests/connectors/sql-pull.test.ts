@@ -56,8 +56,11 @@ function mysqlConfig(table: string) {
 async function readAll(config: Record<string, unknown>, batchSize: number, offsets = new Map()): Promise<SourceRecord[]> {
   const task = sqlPull.create(config as never, createTestContext({ batchSize, offsets }));
   const records: SourceRecord[] = [];
-  for await (const batch of task.read()) records.push(...batch);
-  await task.close();
+  try {
+    for await (const batch of task.read()) records.push(...batch);
+  } finally {
+    await task.close();
+  }
   return records;
 }
 
@@ -141,4 +144,50 @@ t.test('check names the problem when the database refuses the connection', async
 t.test('a config with both table and query, or ORDER BY in the query, is refused naming the field', async (t) => {
   t.same(sqlPull.validate?.({ ...postgresConfig('t'), query: 'SELECT 1' } as never), [{ path: 'query', message: 'give exactly one of table and query' }]);
   t.match(sqlPull.validate?.({ ...postgresConfig('t'), table: undefined, query: 'SELECT * FROM x ORDER BY id' } as never), [{ path: 'query' }]);
+});
+
+t.test('a stacked statement smuggled past the config check is an error, never run, even one that ends the read-only transaction', async (t) => {
+  const table = await postgresTable(t, 3);
+  const victim = `victim_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE TABLE ${victim} (id int)`);
+  t.teardown(async () => {
+    await admin.query(`DROP TABLE IF EXISTS ${victim}`);
+    await admin.end();
+  });
+  const query = `SELECT * FROM ${table}) AS x; COMMIT; INSERT INTO ${victim} VALUES (1); SELECT * FROM (SELECT * FROM ${table}`;
+  await t.rejects(readAll({ ...postgresConfig(table), table: undefined, query }, 10), /multiple commands|prepared statement/);
+  t.same((await admin.query(`SELECT count(*)::int AS n FROM ${victim}`)).rows, [{ n: 0 }]);
+});
+
+t.test('a MariaDB query runs read-only: a function that writes fails and writes nothing', async (t) => {
+  const table = await mysqlTable(t, 2);
+  const victim = `victim_${randomBytes(4).toString('hex')}`;
+  const connection = await mysql.createConnection(MYSQL_URL);
+  await connection.query(`CREATE TABLE ${victim} (id int)`);
+  await connection.query(`CREATE FUNCTION ${victim}_write() RETURNS int MODIFIES SQL DATA BEGIN INSERT INTO ${victim} VALUES (1); RETURN 1; END`);
+  t.teardown(async () => {
+    await connection.query(`DROP FUNCTION IF EXISTS ${victim}_write`);
+    await connection.query(`DROP TABLE IF EXISTS ${victim}`);
+    await connection.end();
+  });
+  await t.rejects(readAll({ ...mysqlConfig(table), table: undefined, query: `SELECT s.*, ${victim}_write() AS w FROM ${table} s` }, 10), /READ ONLY|read-only/i);
+  const [rows] = await connection.query(`SELECT count(*) AS n FROM ${victim}`);
+  t.same(rows, [{ n: 0 }]);
+});
+
+t.test('a query is refused unless it is one SELECT: stacked, data-modifying, locking, too long or ending in LIMIT', async (t) => {
+  const base = { ...postgresConfig('t'), table: undefined };
+  for (const [query, message] of [
+    ['SELECT 1 AS id; DELETE FROM t', /exactly one SELECT|not one SELECT/],
+    ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', /not one SELECT/],
+    ['SELECT * FROM t FOR UPDATE', /not one SELECT|lock/],
+    ['SELECT * FROM t LIMIT 5', /ORDER BY or LIMIT/],
+    [`SELECT ${'x, '.repeat(7000)}y FROM t`, /at most 20000/],
+  ] as const) {
+    t.match(sqlPull.validate!({ ...base, query } as never), [{ path: 'query', message }], query.slice(0, 60));
+  }
+  t.same(sqlPull.validate!({ ...mysqlConfig('t'), table: undefined, query: 'SELECT `a`, b FROM `t` JOIN u ON u.id = t.id WHERE x > 1' } as never), []);
+  t.match(sqlPull.validate!({ ...mysqlConfig('t'), table: undefined, query: 'SELECT * FROM t FOR UPDATE' } as never), [{ path: 'query', message: /lock rows/ }]);
 });

@@ -55,6 +55,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/connectors/{id}/rejected': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/rejected` })],
   'POST /api/v1/connectors/{id}/rejected/replay': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/rejected/replay`, payload: {} })],
   'POST /api/v1/ingest/{id}': ['F A H F F', (f) => ({ url: `/api/v1/ingest/${f.world.connectorId}`, payload: f.people(1) })],
+  'GET /api/v1/allowed-hosts': ['A F F F F', () => ({ url: '/api/v1/allowed-hosts' })],
+  'POST /api/v1/allowed-hosts': ['A F F F F', () => ({ url: '/api/v1/allowed-hosts', payload: { entry: '10.20.0.0/16:5432', departments: [PROVIDER] } })],
+  'DELETE /api/v1/allowed-hosts/{id}': ['A F F F F', async (f) => ({ url: `/api/v1/allowed-hosts/${await f.freshAllowedHost()}` })],
   'GET /api/v1/audit': ['A F F F F', () => ({ url: '/api/v1/audit' })],
   'GET /api/v1/audit/verify': ['A F F F F', () => ({ url: '/api/v1/audit/verify' })],
   'GET /api/v1/catalog/resources': ['A A A A A', () => ({ url: '/api/v1/catalog/resources' })],
@@ -98,6 +101,7 @@ interface Fixtures {
   freshConnector(name?: string): Promise<string>;
   freshGrant(): Promise<string>;
   freshPending(): Promise<string>;
+  freshAllowedHost(): Promise<string>;
 }
 
 async function created(response: { statusCode: number; body: string; json(): any }): Promise<any> {
@@ -127,6 +131,7 @@ async function buildFixtures(t: Parameters<typeof buildWorld>[0]): Promise<Fixtu
       (await created(await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(provider.key), payload: { ...connectorBody(), ...(name ? { name } : {}), type: 'http-push', schema: 'population.person', topic: world.topic } }))).id,
     freshGrant: async () => (await subscribe(world, { fields: ['name'] })).id,
     freshPending: async () => (await subscribe(world, { resourceId: conditional.id, fields: ['name'] })).id,
+    freshAllowedHost: async () => (await created(await app.inject({ method: 'POST', url: '/api/v1/allowed-hosts', headers: bearer(adminKey), payload: { entry: '10.30.0.0/16' } }))).id,
   };
 }
 

@@ -7,6 +7,8 @@ import { createLogger } from '../../gateway/logger.ts';
 import { createTestDatabase } from './database.ts';
 import { TEST_BROKERS } from './kafka.ts';
 
+export const TEST_ALLOWED_HOSTS = '127.0.0.0/8,::1';
+
 export interface TestApp {
   app: FastifyInstance;
   /** The data office key the app was bootstrapped with. */
@@ -26,11 +28,12 @@ interface TestContext {
  */
 export async function buildTestApp(
   t: TestContext,
-  options: { brokers?: string[]; env?: Record<string, string>; adminDatabaseUrl?: string; instanceOf?: TestApp } = {},
+  options: { brokers?: string[]; env?: Record<string, string>; adminDatabaseUrl?: string; instanceOf?: TestApp; hostResolver?: (host: string) => Promise<string[]> } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.instanceOf?.databaseUrl ?? (await createTestDatabase(t, options.adminDatabaseUrl));
   const adminKey = options.instanceOf?.adminKey ?? generateApiKey();
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, LOG_LEVEL: 'info', ...options.env });
+  // The sources and receivers of the tests run on this machine; a production start allows no loopback by default.
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, ...options.env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -43,6 +46,7 @@ export async function buildTestApp(
     database: { url: databaseUrl, poolSize: 4 },
     kafkaBrokers: options.brokers ?? TEST_BROKERS,
     logger: createLogger(config.LOG_LEVEL, sink),
+    ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}),
   });
   t.teardown(() => app.close());
   return { app, adminKey, databaseUrl, logs };

@@ -22,7 +22,7 @@ const FROM_SOURCES = ['--import=tsx', 'gateway/server.ts'];
  */
 export async function startGatewayProcess(t: Teardown, env: Record<string, string>, entry?: string): Promise<GatewayProcess> {
   const child = spawn(process.execPath, entry ? [entry] : FROM_SOURCES, {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAFKA_BROKERS: TEST_BROKERS.join(','), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAFKA_BROKERS: TEST_BROKERS.join(','), LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -10,6 +10,18 @@ interface Teardown {
 export { HOUSEHOLD_REGISTER_MAPPING as PERSON_MAPPING } from '../../schemas/fixtures/household-register.ts';
 
 /**
+ * The login sql-pull sources of the tests use: not a superuser, able to read only the tables granted to it. The
+ * sources share the server of the gateway's test databases, where the gateway refuses a superuser login.
+ */
+export const SOURCE_READER = 'dx_source_reader';
+
+/** Creates SOURCE_READER once (concurrent test files may race to) and lets it read `table`. */
+export async function grantSourceReader(client: pg.ClientBase, table: string): Promise<void> {
+  await client.query(`DO $$ BEGIN CREATE ROLE ${SOURCE_READER} LOGIN NOSUPERUSER; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+  await client.query(`GRANT SELECT ON ${table} TO ${SOURCE_READER}`);
+}
+
+/**
  * Creates a source table on the machine's PostgreSQL with `valid` generated residents and `invalid` ones whose
  * ID number has a wrong check character; dropped when the test ends.
  */
@@ -31,6 +43,7 @@ export async function createPersonSourceTable(t: Teardown, valid: number, invali
     const values = chunk.map((_, index) => `($${index * 6 + 1}, $${index * 6 + 2}, $${index * 6 + 3}, $${index * 6 + 4}, $${index * 6 + 5}, $${index * 6 + 6})`).join(', ');
     await client.query(`INSERT INTO ${table} (sfzh, xm, xb, mz, csrq, hjdz) VALUES ${values}`, chunk.flat());
   }
+  await grantSourceReader(client, table);
   await client.end();
   t.teardown(async () => {
     const drop = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
@@ -42,6 +55,6 @@ export async function createPersonSourceTable(t: Teardown, valid: number, invali
   return {
     table,
     validIds,
-    connection: { driver: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: decodeURIComponent(url.username || 'postgres'), table, cursorColumn: 'updated_at', keyColumn: 'id' },
+    connection: { driver: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: SOURCE_READER, table, cursorColumn: 'updated_at', keyColumn: 'id' },
   };
 }

@@ -7,7 +7,7 @@ import { loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import type { PersonRecord } from '../../schemas/records.ts';
-import { bearer } from '../helpers/app.ts';
+import { bearer, TEST_ALLOWED_HOSTS } from '../helpers/app.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { freshTopicName, TEST_BROKERS } from '../helpers/kafka.ts';
@@ -87,6 +87,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
     LOG_LEVEL: 'warn',
     DX_SUBSCRIPTION_SECRET: TEST_SUBSCRIPTION_SECRET,
     DX_SCHEDULER_HEARTBEAT_MS: '1000',
+    DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS,
     ...options.env,
   });
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });

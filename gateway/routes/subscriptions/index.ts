@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { dxError, type ErrorDetail } from '../../errors.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { Subscription } from '../../subscriptions/model.ts';
+import { webhookTarget } from '../../subscriptions/webhook-client.ts';
 import { dateInShanghai } from '../../subscriptions/working-days.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
 import { present } from './present.ts';
@@ -62,7 +63,10 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const now = clock();
     refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, body.delivery), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
-    if (body.delivery.url !== undefined) await app.pipeline.hostGuard.resolve(new URL(body.delivery.url).hostname);
+    if (body.delivery.url !== undefined) {
+      const url = new URL(body.delivery.url);
+      await app.pipeline.hostGuard.resolve(url.hostname, webhookTarget(url));
+    }
 
     const granted = resource.sharing.type === 'unconditional';
     const subscription = await app.db.transaction(async (client) => {
