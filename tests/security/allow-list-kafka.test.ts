@@ -9,7 +9,7 @@ t.test("the gateway's Kafka broker as an http-pull URL is refused, by address an
   const department = await createDepartment(app, adminKey, 'SCJG');
   const port = (TEST_BROKERS[0] as string).split(':').pop();
   for (const url of [`http://${TEST_BROKERS[0]}/`, `http://kafka.city.example:${port}/`]) {
-    const attack = await testConnector(app, department.key, 'http-pull', { url, recordsPath: 'data' });
+    const attack = await testConnector(app, adminKey, department, 'http-pull', { url, recordsPath: 'data' });
     t.equal(attack.created, 201, JSON.stringify(attack.body));
     t.match(attack.test.check, { ok: false, message: /gateway's own Kafka brokers/ }, url);
     t.same(attack.test.records, []);

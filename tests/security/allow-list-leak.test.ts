@@ -12,7 +12,7 @@ t.test('a refusal tells the caller neither what a name resolves to nor whether t
       { driver: 'postgres', host, database: 'x', user: 'x', table: 't', cursorColumn: 'id', keyColumn: 'id' },
       { url: `http://${host}:8080/`, recordsPath: 'data' },
     ]) {
-      const attack = await testConnector(app, department.key, 'driver' in config ? 'sql-pull' : 'http-pull', config);
+      const attack = await testConnector(app, adminKey, department, 'driver' in config ? 'sql-pull' : 'http-pull', config);
       const answer = JSON.stringify(attack.test);
       t.match(attack.test.check, { ok: false, message: /is refused: it is not on the allow-list, or it resolves to an address that may not be reached/ }, host);
       t.notMatch(answer, /10\.77|169\.254/, 'the answer holds no resolved address');

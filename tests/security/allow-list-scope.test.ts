@@ -11,12 +11,12 @@ t.test("an allow-list entry scoped to department A does not let department B's c
   const { app, adminKey } = await buildTestApp(t, { env });
   const [a, b] = [await createDepartment(app, adminKey, 'GAJ'), await createDepartment(app, adminKey, 'SCJG')];
   const source = await createPersonSourceTable(t, 3, 0);
-  const before = await testConnector(app, a.key, 'sql-pull', source.connection);
+  const before = await testConnector(app, adminKey, a, 'sql-pull', source.connection);
   t.match(before.test.check, { ok: false, message: /is refused: it is not on the allow-list/ }, 'not reachable before the entry');
   const entry = await app.inject({ method: 'POST', url: '/api/v1/allowed-hosts', headers: bearer(adminKey), payload: { entry: `${source.connection.host}:${source.connection.port}`, departments: ['GAJ'], note: '户籍库' } });
   t.equal(entry.statusCode, 201, entry.body);
-  t.match((await testConnector(app, a.key, 'sql-pull', source.connection)).test, { check: { ok: true }, records: { length: 3 } });
-  const other = await testConnector(app, b.key, 'sql-pull', source.connection);
+  t.match((await testConnector(app, adminKey, a, 'sql-pull', source.connection)).test, { check: { ok: true }, records: { length: 3 } });
+  const other = await testConnector(app, adminKey, b, 'sql-pull', source.connection);
   t.match(other.test.check, { ok: false, message: /is refused: it is not on the allow-list/ });
   t.same(other.test.records, []);
 });
@@ -26,7 +26,7 @@ t.test('an entry on another port than the source does not let the connector in',
   const department = await createDepartment(app, adminKey, 'GAJ');
   const source = await createPersonSourceTable(t, 1, 0);
   await app.inject({ method: 'POST', url: '/api/v1/allowed-hosts', headers: bearer(adminKey), payload: { entry: `${source.connection.host}:${Number(source.connection.port) + 1}` } });
-  t.match((await testConnector(app, department.key, 'sql-pull', source.connection)).test.check, { ok: false, message: /not on the allow-list/ });
+  t.match((await testConnector(app, adminKey, department, 'sql-pull', source.connection)).test.check, { ok: false, message: /not on the allow-list/ });
 });
 
 t.test('a department or an integrator cannot manage allow-list entries, nor can an anonymous caller', async (t) => {

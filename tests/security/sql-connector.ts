@@ -4,15 +4,22 @@ import { bearer } from '../helpers/app.ts';
 import { ADMIN_DATABASE_URL } from '../helpers/database.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
 import { PERSON_MAPPING } from '../helpers/person-source.ts';
+import { provideTopic } from '../helpers/resource.ts';
 
-/** Registers a connector as `key` and asks for its test run: the answer as the caller gets it. */
-export async function testConnector(app: FastifyInstance, key: string, type: string, config: Record<string, unknown>): Promise<{ created: number; body: any; test?: any }> {
+/**
+ * Registers a connector as `department` and asks for its test run: the answer as the caller gets it. The connector
+ * publishes onto a fresh resource the data office catalogued for the department, so only the connection is judged.
+ */
+export async function testConnector(app: FastifyInstance, adminKey: string, department: { key: string; code: string }, type: string, config: Record<string, unknown>): Promise<{ created: number; body: any; test?: any }> {
+  const topic = freshTopicName('security');
+  await provideTopic(app, adminKey, department.code, topic);
   const created = await app.inject({
     method: 'POST',
     url: '/api/v1/connectors',
-    headers: bearer(key),
-    payload: { name: `attack ${freshTopicName('x')}`, type, schema: 'population.person', topic: freshTopicName('security'), schedule: '0 0 1 1 *', config, mapping: PERSON_MAPPING },
+    headers: bearer(department.key),
+    payload: { name: `attack ${freshTopicName('x')}`, type, schema: 'population.person', topic, schedule: '0 0 1 1 *', config, mapping: PERSON_MAPPING },
   });
+  const key = department.key;
   if (created.statusCode !== 201) return { created: created.statusCode, body: created.json() };
   const test = await app.inject({ method: 'POST', url: `/api/v1/connectors/${created.json().id}/test`, headers: bearer(key) });
   return { created: 201, body: created.json(), test: test.json() };

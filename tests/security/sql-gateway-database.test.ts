@@ -12,7 +12,7 @@ const onGatewayServer = { driver: 'postgres', host: server.hostname, port: Numbe
 t.test("a connector aimed at the gateway's own database is refused, and its test answers none of the gateway's rows", async (t) => {
   const { app, adminKey, databaseUrl } = await buildTestApp(t);
   const department = await createDepartment(app, adminKey, 'SCJG');
-  const attack = await testConnector(app, department.key, 'sql-pull', { ...onGatewayServer, database: databaseName(databaseUrl), user: 'postgres', table: 'gateway_secrets', cursorColumn: 'name', keyColumn: 'name' });
+  const attack = await testConnector(app, adminKey, department, 'sql-pull', { ...onGatewayServer, database: databaseName(databaseUrl), user: 'postgres', table: 'gateway_secrets', cursorColumn: 'name', keyColumn: 'name' });
   t.equal(attack.created, 201);
   t.match(attack.test.check, { ok: false, message: /is refused: database dx_test_\w+ is the gateway's own/ });
   t.same(attack.test.records, []);
@@ -22,10 +22,10 @@ t.test("a superuser login on the gateway's PostgreSQL server is refused, even to
   const { app, adminKey } = await buildTestApp(t);
   const department = await createDepartment(app, adminKey, 'SCJG');
   const source = await createPersonSourceTable(t, 3, 0);
-  const attack = await testConnector(app, department.key, 'sql-pull', { ...source.connection, user: 'postgres' });
+  const attack = await testConnector(app, adminKey, department, 'sql-pull', { ...source.connection, user: 'postgres' });
   t.match(attack.test.check, { ok: false, message: /postgres is a superuser/ });
   t.same(attack.test.records, []);
-  const allowed = await testConnector(app, department.key, 'sql-pull', source.connection);
+  const allowed = await testConnector(app, adminKey, department, 'sql-pull', source.connection);
   t.match(allowed.test.check, { ok: true }, 'the same source, read by a role that reads only it');
 });
 
@@ -40,7 +40,7 @@ t.test("a role that can read the gateway's tables is refused on its server", asy
     await asAdmin(`DROP OWNED BY ${role}; DROP ROLE IF EXISTS ${role}`);
   });
   await asAdmin(`GRANT SELECT ON principals TO ${role}`, databaseUrl);
-  const attack = await testConnector(app, department.key, 'sql-pull', { ...source.connection, user: role });
+  const attack = await testConnector(app, adminKey, department, 'sql-pull', { ...source.connection, user: role });
   t.match(attack.test.check, { ok: false, message: new RegExp(`${role} can read its tables`) });
   t.same(attack.test.records, []);
 });
