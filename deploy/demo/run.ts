@@ -4,6 +4,7 @@ import pg from 'pg';
 import { generateApiKey } from '../../gateway/auth/api-key.ts';
 import { ConfigError, loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
+import { ensureGeneratedKeyFile } from '../../gateway/security/secret-key.ts';
 import { startGateway } from '../../gateway/start.ts';
 import { createApi, ensureDemoConnectors, ensureDepartments } from './seed.ts';
 import { addResidents, createResidentsTable, demoFixtures, dropCompaniesCsv, licenceBatch } from './sources.ts';
@@ -16,7 +17,9 @@ writeFileSync(tokenFile, adminKey, { mode: 0o600 });
 
 let config;
 try {
-  config = loadConfig({ ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey });
+  // The demo keeps its secret key in the data folder even with DATABASE_URL set; the gateway warns about it.
+  const keyFile = process.env.DX_SECRET_KEY === undefined && process.env.DX_SECRET_KEY_FILE === undefined ? { DX_SECRET_KEY_FILE: ensureGeneratedKeyFile(dataDir).path } : {};
+  config = loadConfig({ ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey, ...keyFile });
 } catch (err) {
   process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(2);

@@ -8,6 +8,8 @@ import { getCanonicalSchema } from '../../schemas/canonical.ts';
 import { createValidator } from '../../schemas/validate.ts';
 import { createConnectorStore, type ConnectorStore } from '../pipeline/connector-store.ts';
 import { createLeases } from '../pipeline/leases.ts';
+import { createRetention, type RetentionDays } from '../pipeline/retention.ts';
+import { sealAtRest } from '../security/seal-at-rest.ts';
 import { createPreparePool } from '../pipeline/prepare-pool.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
 import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
@@ -21,6 +23,8 @@ export interface PipelineOptions {
   leaseTtlMs: number;
   /** Worker threads that map, validate and encode batches; 0: on the event loop. */
   prepareWorkers: number;
+  /** Days quarantined records, push answers and finished runs are kept. */
+  retention: RetentionDays;
   /** How host names are resolved for the allow-list; tests pass one answering what they need. Default: the system's. */
   resolver?: Parameters<typeof createHostGuard>[1];
 }
@@ -36,7 +40,8 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = app.log.child({ component: 'pipeline' }) as unknown as Logger;
   const types = createConnectorRegistry(CONNECTOR_DEFINITIONS);
-  const store = createConnectorStore(app.db);
+  const store = createConnectorStore(app.db, { box: app.secretBox, types });
+  const retention = createRetention(app.db, options.retention, log);
   const hostGuard = createHostGuard(options.allowedHosts, options.resolver);
   const validator = createValidator();
   const prepare = createPreparePool({ size: options.prepareWorkers, validator, log });
@@ -58,11 +63,16 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   });
   const scheduler = createScheduler({ store, leases: createLeases(app.db, instanceId, options.leaseTtlMs), runtime, log, heartbeatMs: options.heartbeatMs });
   app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, instanceId, dropRoot: options.dropRoot });
-  app.addHook('onReady', () => scheduler.start());
+  app.addHook('onReady', async () => {
+    await sealAtRest(app.db, app.secretBox, types, log);
+    await retention.start();
+    await scheduler.start();
+  });
   app.addHook('onClose', async () => {
+    retention.stop();
     await scheduler.stop();
     await prepare.close();
   });
 }
 
-export default fp(pipelinePlugin, { name: 'dx-pipeline', dependencies: ['dx-db', 'dx-kafka', 'dx-schema-registry'] });
+export default fp(pipelinePlugin, { name: 'dx-pipeline', dependencies: ['dx-db', 'dx-kafka', 'dx-schema-registry', 'dx-secrets'] });

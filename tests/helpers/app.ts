@@ -6,6 +6,7 @@ import { loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { createTestDatabase } from './database.ts';
 import { TEST_BROKERS } from './kafka.ts';
+import { TEST_SECRET_KEY } from './secret-key.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -30,7 +31,7 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const databaseUrl = options.instanceOf?.databaseUrl ?? (await createTestDatabase(t, options.adminDatabaseUrl));
   const adminKey = options.instanceOf?.adminKey ?? generateApiKey();
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, LOG_LEVEL: 'info', ...options.env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'info', ...options.env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
