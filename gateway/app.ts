@@ -56,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(errorHandler);
     await app.register(docsPlugin, { version: VERSION });
     await app.register(metricsPlugin);
-    await app.register(secretsPlugin, { keys: loadSecretKeys(config, app.log as never) });
+    await app.register(secretsPlugin, { keys: loadSecretKeys(config, app.log) });
     await app.register(dbPlugin, options.database);
     await app.register(kafkaPlugin, {
       connection: {

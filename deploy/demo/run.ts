@@ -25,6 +25,9 @@ try {
   process.exit(2);
 }
 const log = createLogger(config.LOG_LEVEL);
+if (config.DX_SECRET_KEY === undefined && config.DX_SECRET_KEY_FILE === join(dataDir, 'secret.key')) {
+  log.warn({ path: config.DX_SECRET_KEY_FILE }, 'demo: secrets are sealed with a key generated into the data folder; set DX_SECRET_KEY or DX_SECRET_KEY_FILE in production');
+}
 const gateway = await startGateway(config, log);
 const url = gateway.url.replace('0.0.0.0', '127.0.0.1');
 const api = createApi(url, adminKey);

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 
 const KEY_BYTES = 32;
@@ -66,7 +65,7 @@ function readKeyFile(path: string, variable: string): Buffer {
  * a key generated into DATA_DIR with a warning. With DATABASE_URL set and no key the gateway refuses to start:
  * a key generated on one host would not open what another instance sealed, nor survive a lost volume.
  */
-export function loadSecretKeys(config: Config, log: Logger): SecretKeys {
+export function loadSecretKeys(config: Config, log: { warn(object: Record<string, unknown>, message: string): void }): SecretKeys {
   let current: Buffer;
   if (config.DX_SECRET_KEY !== undefined) {
     current = parseSecretKey(config.DX_SECRET_KEY) as Buffer;
