@@ -103,7 +103,15 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
     restoreSecrets(type, incoming, stored) {
       const { definition, secrets } = entry(type);
       const kept = secrets.filter((path) => valueAt(incoming, path) === SECRET_PLACEHOLDER && valueAt(stored, path) !== undefined);
-      const moved = kept.length > 0 && definition.secretTarget?.(incoming) !== definition.secretTarget?.(stored);
+      // A config too broken to name its target (the schema check reports why) keeps no secret either.
+      const target = (config: Record<string, unknown>) => {
+        try {
+          return definition.secretTarget?.(config);
+        } catch {
+          return undefined;
+        }
+      };
+      const moved = kept.length > 0 && (target(incoming) === undefined || target(incoming) !== target(stored));
       if (moved) {
         const problems = kept.map((path) => ({ path: ['config', ...path].join('.'), message: 'must be sent anew: the target it is sent to changed, so the stored one is not kept' }));
         return { config: incoming, problems };

@@ -44,6 +44,10 @@ t.test('replaying a stored database password to a new host, port, user, database
     // The connector was not changed: a test connects to its own server only.
     await testAction(testApp, department.key, id);
   }
+  const { host: _host, ...hostless } = config;
+  const broken = await update(testApp, department.key, id, { ...payload, config: { ...hostless, password: '********' } });
+  t.equal(broken.statusCode, 400, 'a config without its host is a 400, not a 500');
+  t.match(broken.json().details, [{ path: 'config.password' }, { path: 'config.host', message: 'is required' }], 'naming the secret and the missing field');
   t.equal(otherHost.connections() + otherPort.connections(), 0, 'neither server of the attacker was contacted');
   t.ok(own.received().includes(PASSWORD), 'the own server received the password');
   t.notOk(otherHost.received().includes(PASSWORD) || otherPort.received().includes(PASSWORD));

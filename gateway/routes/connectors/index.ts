@@ -112,10 +112,8 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const existing = await request.ownedConnector(request.params.id);
     const body = request.body;
-    const restored = types.restoreSecrets(existing.type, body.config, existing.config);
-    refuseProblems(restored.problems);
-    const config = restored.config;
-    refuseProblems(validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }, app.pipeline.dropRoot));
+    const { config, problems } = types.restoreSecrets(existing.type, body.config, existing.config);
+    refuseProblems([...problems, ...validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }, app.pipeline.dropRoot)]);
     const updated = await store.update(existing, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} });
     if (!updated) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
     request.log.info({ connectorId: updated.id }, 'connector updated');
