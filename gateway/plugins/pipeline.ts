@@ -8,12 +8,12 @@ import { getCanonicalSchema } from '../../schemas/canonical.ts';
 import { createValidator } from '../../schemas/validate.ts';
 import { createConnectorStore, type ConnectorStore } from '../pipeline/connector-store.ts';
 import { createLeases } from '../pipeline/leases.ts';
-import { createRetention, type RetentionDays } from '../pipeline/retention.ts';
-import { sealAtRest } from '../security/seal-at-rest.ts';
 import { createPreparePool } from '../pipeline/prepare-pool.ts';
+import { createRetention, type RetentionDays } from '../pipeline/retention.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
 import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
 import { createHostGuard, type HostGuard } from '../security/host-guard.ts';
+import { sealAtRest } from '../security/seal-at-rest.ts';
 
 export interface PipelineOptions {
   allowedHosts: string[];
