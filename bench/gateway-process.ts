@@ -37,6 +37,8 @@ function buildGateway(): void {
   built = true;
 }
 
+const BENCH_SECRET_KEY = '0'.repeat(63) + '1';
+
 /** The gateway as its own process, compiled and started as in production, so its memory and CPU are its own. */
 export async function startBenchGateway(env: Record<string, string>): Promise<BenchGateway> {
   buildGateway();
@@ -46,7 +48,8 @@ export async function startBenchGateway(env: Record<string, string>): Promise<Be
   const nodeArgs = `${process.env.BENCH_NODE_ARGS ?? startFlags()} ${process.env.BENCH_NODE_EXTRA_ARGS ?? ''}`.split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, 'build/gateway/server.js'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    // A fixed key: the benchmark's databases are thrown away.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DX_SECRET_KEY: BENCH_SECRET_KEY, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';

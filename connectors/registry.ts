@@ -20,8 +20,13 @@ export interface ConnectorTypeRegistry {
   directories(type: string, config: Record<string, unknown>): { path: string; value: string }[];
   /** The config with every secret replaced by a placeholder, for answers and logs. */
   redactSecrets(type: string, config: Record<string, unknown>): Record<string, unknown>;
-  /** Keeps stored secrets where an update sends the placeholder back unchanged. */
-  restoreSecrets(type: string, incoming: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Keeps stored secrets where an update sends the placeholder back, as long as the definition's `secretTarget` is
+   * unchanged; otherwise each such secret is a problem naming its field (the update must carry it anew).
+   */
+  restoreSecrets(type: string, incoming: Record<string, unknown>, stored: Record<string, unknown>): { config: Record<string, unknown>; problems: ConfigProblem[] };
+  /** The config with `change` applied to every secret that is a string (sealing, opening), given its path (`auth.token`). */
+  mapSecrets(type: string, config: Record<string, unknown>, change: (value: string, path: string) => string): Record<string, unknown>;
 }
 
 function flaggedPaths(schema: Record<string, unknown>, flag: string, prefix: string[] = []): string[][] {
@@ -54,10 +59,12 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
   const byType = new Map<string, { definition: AnyDefinition; validate: ValidateFunction; secrets: string[][]; directories: string[][] }>();
   for (const definition of definitions) {
     if (byType.has(definition.type)) throw new Error(`connector type ${definition.type} is registered twice`);
+    const secrets = flaggedPaths(definition.configSchema, 'x-secret');
+    if (secrets.length > 0 && definition.secretTarget === undefined) throw new Error(`connector type ${definition.type} has secrets but no secretTarget`);
     byType.set(definition.type, {
       definition,
       validate: ajv.compile(definition.configSchema),
-      secrets: flaggedPaths(definition.configSchema, 'x-secret'),
+      secrets,
       directories: flaggedPaths(definition.configSchema, 'x-directory'),
     });
   }
@@ -94,10 +101,26 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
       return entry(type).secrets.reduce((redacted, path) => mapAt(redacted, path, (value) => (value === undefined ? value : SECRET_PLACEHOLDER)), config);
     },
     restoreSecrets(type, incoming, stored) {
-      return entry(type).secrets.reduce(
-        (restored, path) => mapAt(restored, path, (value) => (value === SECRET_PLACEHOLDER ? valueAt(stored, path) : value)),
-        incoming,
-      );
+      const { definition, secrets } = entry(type);
+      const kept = secrets.filter((path) => valueAt(incoming, path) === SECRET_PLACEHOLDER && valueAt(stored, path) !== undefined);
+      // A config too broken to name its target (the schema check reports why) keeps no secret either.
+      const target = (config: Record<string, unknown>) => {
+        try {
+          return definition.secretTarget?.(config);
+        } catch {
+          return undefined;
+        }
+      };
+      const moved = kept.length > 0 && (target(incoming) === undefined || target(incoming) !== target(stored));
+      if (moved) {
+        const problems = kept.map((path) => ({ path: ['config', ...path].join('.'), message: 'must be sent anew: the target it is sent to changed, so the stored one is not kept' }));
+        return { config: incoming, problems };
+      }
+      const config = secrets.reduce((restored, path) => mapAt(restored, path, (value) => (value === SECRET_PLACEHOLDER ? valueAt(stored, path) : value)), incoming);
+      return { config, problems: [] };
+    },
+    mapSecrets(type, config, change) {
+      return entry(type).secrets.reduce((changed, path) => mapAt(changed, path, (value) => (typeof value === 'string' ? change(value, path.join('.')) : value)), config);
     },
   };
 }

@@ -110,6 +110,14 @@ interface DefinitionBase<Config> {
   examples: ConnectorExample[];
   /** Cross-field checks the schema cannot express; each problem names its field. */
   validate?(config: Config): ConfigProblem[];
+  /**
+   * What the config's secrets are sent to, as one string (for a database: driver, host, port, user, database; for
+   * HTTP: the origin of the URL). An update that sends a secret back as the placeholder keeps the stored secret
+   * only while this is unchanged; otherwise it must carry the secret anew, so nobody allowed to edit a connector
+   * can point it at a server of theirs and receive the stored secret. Required for a type with `x-secret` fields;
+   * write defaults out (a port left out and the default port are the same target).
+   */
+  secretTarget?(config: Config): string;
   /** Phantom field carrying the config type; never set. */
   readonly configType?: Config;
 }

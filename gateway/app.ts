@@ -10,6 +10,7 @@ import errorHandler from './plugins/error-handler.ts';
 import kafkaPlugin from './plugins/kafka.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import schemaRegistryPlugin from './plugins/schema-registry.ts';
+import secretsPlugin from './plugins/secrets.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import subscriptionsPlugin from './plugins/subscriptions.ts';
@@ -26,6 +27,7 @@ import subscriptionRoutes from './routes/subscriptions/index.ts';
 import validateRoutes from './routes/validate/index.ts';
 import { bootstrapOfficeKey } from './auth/bootstrap.ts';
 import { formatsPlugin } from './plugins/formats.ts';
+import { loadSecretKeys } from './security/secret-key.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -57,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(errorHandler);
     await app.register(docsPlugin, { version: VERSION });
     await app.register(metricsPlugin);
+    await app.register(secretsPlugin, { keys: loadSecretKeys(config, app.log) });
     await app.register(dbPlugin, options.database);
     await app.register(kafkaPlugin, {
       connection: {
@@ -82,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
       leaseTtlMs: config.DX_LEASE_TTL_MS,
       prepareWorkers: config.DX_PIPELINE_WORKERS,
+      retention: { quarantine: config.DX_QUARANTINE_RETENTION_DAYS, idempotency: config.DX_IDEMPOTENCY_RETENTION_DAYS, runs: config.DX_RUN_HISTORY_RETENTION_DAYS },
       ...(options.hostResolver ? { resolver: options.hostResolver } : {}),
     });
 

@@ -5,6 +5,8 @@ import { StringEnum } from './string-enum.ts';
 import { formatErrors } from './validation-messages.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** 32 bytes as 64 hex digits or as base64 (43 characters and an optional "="). */
+const SECRET_KEY = '([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)';
 
 export const CONFIG_SCHEMA = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port the gateway listens on.' }),
@@ -51,6 +53,16 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'Attempts to post one webhook batch before it is parked (a subscription may set its own).' }),
   DX_WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000, description: 'Wait before the second attempt of a webhook batch; it doubles with each attempt, up to 5 minutes, with jitter.' }),
   DX_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 50_000, default: 10_000, description: 'Longest a webhook receiver may take to answer one batch (at most 50 s, under the delivery consumer\'s session timeout).' }),
+  DX_SECRET_KEY: Type.Optional(
+    Type.String({ pattern: `^${SECRET_KEY}$`, description: 'Key (32 bytes, 64 hex digits or base64) that seals connector secrets, the subscription master secret and quarantined records in the database. Required with DATABASE_URL unless DX_SECRET_KEY_FILE is set; unset in embedded mode: one is generated into DATA_DIR.' }),
+  ),
+  DX_SECRET_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'File holding the secret key (as DX_SECRET_KEY), e.g. a mounted Kubernetes secret; read when DX_SECRET_KEY is unset.' })),
+  DX_SECRET_KEY_PREVIOUS: Type.Optional(
+    Type.String({ pattern: `^${SECRET_KEY}(,${SECRET_KEY})*$`, description: 'Former secret keys, comma-separated, during a rotation: what they sealed is opened and sealed again with the current key on start.' }),
+  ),
+  DX_QUARANTINE_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Days a rejected record stays in the quarantine (rejected_records) before it is purged.' }),
+  DX_IDEMPOTENCY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7, description: 'Days a push answer is kept for its Idempotency-Key; a retry after that publishes again.' }),
+  DX_RUN_HISTORY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'Days finished connector runs are kept in the run history.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
 });
 
@@ -95,6 +107,9 @@ function crossFieldProblems(config: Static<typeof CONFIG_SCHEMA>): string[] {
   const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
   if (sasl.some((value) => value !== undefined) && sasl.some((value) => value === undefined)) {
     problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');
+  }
+  if (config.DATABASE_URL !== undefined && config.DX_SECRET_KEY === undefined && config.DX_SECRET_KEY_FILE === undefined) {
+    problems.push('DX_SECRET_KEY or DX_SECRET_KEY_FILE must be set when DATABASE_URL is set (32 bytes, as 64 hex digits or base64: openssl rand -base64 32)');
   }
   return problems;
 }

@@ -148,5 +148,13 @@ export const httpPull: PullConnectorDefinition<HttpPullConfig> = {
   validate(config) {
     return [...requestProblems(config), ...authProblems(config), ...paginationProblems(config), ...incrementalProblems(config)];
   },
+  // Credentials are sent only to the origin of url (see config.ts), so the origin is what they are bound to.
+  secretTarget(config) {
+    try {
+      return new URL(config.url).origin;
+    } catch {
+      return config.url;
+    }
+  },
   create: (config, context) => lazyTask(async () => (await import('./task.ts')).createHttpPullTask(config, context)),
 };

@@ -39,5 +39,8 @@ export const sqlPull: PullConnectorDefinition<SqlPullConfig> = {
     }
     return config.query === undefined ? [] : checkQuery(config.query, config.driver);
   },
+  // TLS is part of the target: turning it off would send the stored password over the network in clear.
+  secretTarget: (config) =>
+    JSON.stringify([config.driver, config.host.toLowerCase(), config.port ?? (config.driver === 'postgres' ? 5432 : 3306), config.user, config.database, config.ssl ?? false]),
   create: createSqlPullTask,
 };

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { generateApiKey } from '../../gateway/auth/api-key.ts';
 import { ConfigError, loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
+import { ensureGeneratedKeyFile } from '../../gateway/security/secret-key.ts';
 import { startGateway } from '../../gateway/start.ts';
 import { createApi, ensureDemoConnectors, ensureDepartments } from './seed.ts';
 import { addResidents, createResidentsTable, demoFixtures, dropCompaniesCsv, licenceBatch } from './sources.ts';
@@ -16,13 +17,18 @@ writeFileSync(tokenFile, adminKey, { mode: 0o600 });
 
 let config;
 try {
-  // The demo's sources run on this machine: loopback is allowed explicitly, even with a DATABASE_URL.
-  config = loadConfig({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey });
+  // The demo's sources run on this machine: loopback is allowed explicitly, even with a DATABASE_URL. It keeps its
+  // secret key in the data folder even with DATABASE_URL set; the gateway warns about it.
+  const keyFile = process.env.DX_SECRET_KEY === undefined && process.env.DX_SECRET_KEY_FILE === undefined ? { DX_SECRET_KEY_FILE: ensureGeneratedKeyFile(dataDir).path } : {};
+  config = loadConfig({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey, ...keyFile });
 } catch (err) {
   process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(2);
 }
 const log = createLogger(config.LOG_LEVEL);
+if (config.DX_SECRET_KEY === undefined && config.DX_SECRET_KEY_FILE === join(dataDir, 'secret.key')) {
+  log.warn({ path: config.DX_SECRET_KEY_FILE }, 'demo: secrets are sealed with a key generated into the data folder; set DX_SECRET_KEY or DX_SECRET_KEY_FILE in production');
+}
 const gateway = await startGateway(config, log);
 const url = gateway.url.replace('0.0.0.0', '127.0.0.1');
 const api = createApi(url, adminKey);

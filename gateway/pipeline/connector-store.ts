@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import type { ConnectorTypeRegistry } from '../../connectors/registry.ts';
 import type { JsonValue } from '../../connectors/types.ts';
 import type { Db } from '../plugins/db.ts';
 import { CONNECTOR_TOPIC_NOT_OWNED } from '../security/topic-ownership.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import { SEALED_FOR } from '../security/sealed-for.ts';
 import type { MappingSpec } from './mapping/spec.ts';
 
 export interface ConnectorOptions {
@@ -58,7 +62,7 @@ const COMMIT_BATCH = `
   ), rejected AS (
     INSERT INTO rejected_records (connector_id, run_id, partition, "offset", source, errors)
     SELECT $1::uuid, $2::bigint, r.partition, r."offset", r.source, r.errors
-      FROM jsonb_to_recordset($4::jsonb) AS r(partition text, "offset" jsonb, source jsonb, errors jsonb)
+      FROM jsonb_to_recordset($4::jsonb) AS r(partition text, "offset" jsonb, source text, errors jsonb)
   ), totals AS (
     UPDATE connector_totals SET read = read + $5::int, published = published + $6::int, rejected = rejected + $7::int,
       last_published_at = CASE WHEN $6::int > 0 THEN now() ELSE last_published_at END
@@ -101,14 +105,42 @@ const COLUMNS = `id, name, department_code AS "departmentCode", type, kind, sche
 const RUN_COLUMNS = `id::int, trigger, instance, status, ${ts('started_at', 'startedAt')}, ${ts('finished_at', 'finishedAt')},
   read::int, published::int, rejected::int, attempts, error`;
 
-export function createConnectorStore(db: Db) {
+/**
+ * Connector secrets are stored sealed (each for its connector and field) and stay sealed in every `Connector` the
+ * store answers; `openConfig` opens them for the task that connects. Quarantined source records are sealed too.
+ */
+export function createConnectorStore(db: Db, sealing: { box: SecretBox; types: ConnectorTypeRegistry }) {
+  const { box, types } = sealing;
+
+  /** Seals every secret of `config` that is not already sealed for this connector (a value sent in clear that looks sealed is sealed too). */
+  function sealConfig(id: string, type: string, config: Record<string, unknown>): Record<string, unknown> {
+    return types.mapSecrets(type, config, (value, path) => {
+      const context = SEALED_FOR.connectorSecret(id, path);
+      if (box.isSealed(value)) {
+        try {
+          box.open(value, context);
+          return value;
+        } catch {
+          // Not sealed by this gateway for this connector: it is what the caller typed, to be sealed like any value.
+        }
+      }
+      return box.seal(value, context);
+    });
+  }
+
   return {
+    /** The config with its secrets in clear, for the task that connects; never answered nor logged. */
+    openConfig(connector: Pick<Connector, 'id' | 'type' | 'config'>): Record<string, unknown> {
+      return types.mapSecrets(connector.type, connector.config, (value, path) => box.reveal(value, SEALED_FOR.connectorSecret(connector.id, path)));
+    },
+
     async create(input: NewConnector, createdBy: string | null): Promise<Connector> {
+      const id = randomUUID();
       return db.transaction(async (client) => {
         const { rows } = await client.query<Connector>(
-          `INSERT INTO connectors (name, department_code, type, kind, schema_name, topic, dead_letter_topic, config, mapping, schedule, options, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
-          [input.name, input.departmentCode, input.type, input.kind, input.schemaName, input.topic, input.deadLetterTopic, input.config, input.mapping, input.schedule, input.options, createdBy],
+          `INSERT INTO connectors (id, name, department_code, type, kind, schema_name, topic, dead_letter_topic, config, mapping, schedule, options, created_by)
+           VALUES ($13, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+          [input.name, input.departmentCode, input.type, input.kind, input.schemaName, input.topic, input.deadLetterTopic, sealConfig(id, input.type, input.config), input.mapping, input.schedule, input.options, createdBy, id],
         );
         const connector = rows[0] as Connector;
         await client.query('INSERT INTO connector_totals (connector_id) VALUES ($1)', [connector.id]);
@@ -135,10 +167,10 @@ export function createConnectorStore(db: Db) {
       return (await db.query<Connector>(`SELECT ${COLUMNS} FROM connectors WHERE id = $1`, [id])).rows[0];
     },
 
-    async update(id: string, fields: Pick<Connector, 'name' | 'config' | 'mapping' | 'schedule' | 'options'>): Promise<Connector | undefined> {
+    async update(existing: Pick<Connector, 'id' | 'type'>, fields: Pick<Connector, 'name' | 'config' | 'mapping' | 'schedule' | 'options'>): Promise<Connector | undefined> {
       const { rows } = await db.query<Connector>(
         `UPDATE connectors SET name = $2, config = $3, mapping = $4, schedule = $5, options = $6, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, fields.name, fields.config, fields.mapping, fields.schedule, fields.options],
+        [existing.id, fields.name, sealConfig(existing.id, existing.type, fields.config), fields.mapping, fields.schedule, fields.options],
       );
       return rows[0];
     },
@@ -208,7 +240,7 @@ export function createConnectorStore(db: Db) {
         connectorId,
         runId,
         JSON.stringify(Object.fromEntries(batch.offsets)),
-        JSON.stringify(batch.rejected),
+        JSON.stringify(batch.rejected.map((record) => ({ ...record, source: box.seal(JSON.stringify(record.source), SEALED_FOR.rejectedSource(connectorId)) }))),
         batch.read,
         batch.published,
         batch.rejected.length,
@@ -232,13 +264,21 @@ export function createConnectorStore(db: Db) {
       return (await db.query<RunRecord>(`SELECT ${RUN_COLUMNS} FROM connector_runs WHERE id = $1`, [runId])).rows[0];
     },
 
+    /** Rejected records with their source in clear: for the owner's API and replay only. */
     async rejectedRecords(id: string, filter: { limit: number; afterId: number; status: 'open' | 'replayed' | 'all' }) {
-      const { rows } = await db.query<RejectedRecord & { id: number; runId: number | null; status: string; createdAt: string }>(
+      const { rows } = await db.query<Omit<RejectedRecord, 'source'> & { source: string; id: number; runId: number | null; status: string; createdAt: string }>(
         `SELECT id::int, run_id::int AS "runId", partition, "offset", source, errors, status, ${ts('created_at', 'createdAt')}
            FROM rejected_records WHERE connector_id = $1 AND id > $2 AND ($4 = 'all' OR status = $4) ORDER BY id LIMIT $3`,
         [id, filter.afterId, filter.limit, filter.status],
       );
-      return rows;
+      const context = SEALED_FOR.rejectedSource(id);
+      return rows.map((row) => ({ ...row, source: JSON.parse(box.reveal(row.source, context)) as Record<string, unknown> }));
+    },
+
+    /** The items of the catalogue resource published on `topic` (none when no resource is). */
+    async resourceItems(topic: string): Promise<{ canonicalField: string | null; sensitivity: number }[]> {
+      const { rows } = await db.query<{ items: { canonicalField?: string | null; sensitivity: number }[] }>('SELECT items FROM catalog_resources WHERE topic = $1', [topic]);
+      return (rows[0]?.items ?? []).map((item) => ({ canonicalField: item.canonicalField ?? null, sensitivity: item.sensitivity }));
     },
 
     async markReplayed(ids: number[]): Promise<void> {

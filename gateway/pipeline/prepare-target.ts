@@ -14,6 +14,8 @@ export interface TargetSpec {
   topic: string;
   deadLetterTopic: string;
   mapping: MappingSpec;
+  /** Source fields a dead letter may carry in clear: mapped only to catalogue items of sensitivity 1 or 2. */
+  clearSourceFields: string[];
 }
 
 export function buildTarget(spec: TargetSpec, validator: RecordValidator): PublishTarget {
@@ -26,6 +28,7 @@ export function buildTarget(spec: TargetSpec, validator: RecordValidator): Publi
     deadLetterTopic: spec.deadLetterTopic,
     map: createMapper(spec.mapping, schema),
     validator,
+    clearSourceFields: new Set(spec.clearSourceFields),
   };
 }
 

@@ -3,6 +3,7 @@ import type { CanonicalSchema } from '../../schemas/canonical.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
 import type { SourceRecord } from '../../connectors/types.ts';
 import type { BatchCommit, RejectedRecord } from './connector-store.ts';
+import { redactErrors, redactOffset, redactSource } from './dead-letter.ts';
 import type { MappingResult } from './mapping/apply.ts';
 import { messageId } from './message-id.ts';
 import { joinBodies, MessageBodies, type PackedBatch } from './packed-batch.ts';
@@ -16,6 +17,8 @@ export interface PublishTarget {
   deadLetterTopic: string;
   map(source: Record<string, unknown>): MappingResult;
   validator: RecordValidator;
+  /** Source fields a dead letter may carry in clear (see dead-letter.ts); every other value is masked or redacted. */
+  clearSourceFields: ReadonlySet<string>;
 }
 
 export type RecordOutcome = { status: 'published'; key: string } | { status: 'rejected'; errors: RejectedRecord['errors'] };
@@ -79,8 +82,17 @@ export function prepareBatch(target: PublishTarget, records: readonly SourceReco
       accepted[index] = 1;
       published.addWire(String(mapped.value[schema.businessKey]), timestamp, schemaId, schema.avroType, mapped.value, PROVENANCE, provenance);
     } else {
-      const letter = JSON.stringify({ connectorId, partition: record.partition, offset: record.offset, errors, source: record.value });
-      dead.addText(connectorId, timestamp, letter, REJECTED, [...provenance, 'true']);
+      // The quarantine row is written after the broker's ack, so its id is not known yet: the letter names the
+      // source position (connector, partition, offset), as the row does, and its dx-message-id is derived from it.
+      const masked = redactOffset(offset);
+      const letter = JSON.stringify({
+        connectorId,
+        partition: record.partition,
+        offset: masked === null ? record.offset : masked.value,
+        errors: redactErrors(errors),
+        source: redactSource(record.value, target.clearSourceFields),
+      });
+      dead.addText(connectorId, timestamp, letter, REJECTED, [provenance[0] as string, masked === null ? (provenance[1] as string) : `${sourcePrefix}${masked.json}]`, 'true']);
       rejected.push({ partition: record.partition, offset: record.offset, source: record.value, errors });
     }
   }

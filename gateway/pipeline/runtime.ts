@@ -7,6 +7,7 @@ import type { RecordValidator } from '../../schemas/validate.ts';
 import type { HostGuard } from '../security/host-guard.ts';
 import type { Connector, ConnectorStore, RunRecord } from './connector-store.ts';
 import { resolveDropFolder } from './drop-folder.ts';
+import { clearSourceFields as clearSourceFieldsOf } from './dead-letter.ts';
 import { createMapper } from './mapping/apply.ts';
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIG, offsetMessages, readCommittedOffsets, syncMessage } from './offsets-topic.ts';
 import type { PreparePool } from './prepare-pool.ts';
@@ -15,6 +16,7 @@ import { sendInRequests, sendPrepared, type BatchSender, type PublishedBatch } f
 import { withRetries, type BackoffOptions } from './retry.ts';
 
 export const DEFAULT_BATCH_SIZE = 1000;
+const CATALOGUE_RECHECK_MS = 30_000;
 const BATCHES_IN_FLIGHT = 3;
 
 export interface RuntimeDependencies {
@@ -55,23 +57,34 @@ function errorText(error: unknown): string {
  * may be published twice after a crash, with the same `dx-message-id`.
  */
 export function createConnectorRuntime(deps: RuntimeDependencies) {
-  const targets = new Map<string, TargetSpec>();
+  const targets = new Map<string, { spec: TargetSpec; updatedAt: string; checkedAt: number }>();
 
-  /** What the connector's batches are prepared for, its topics created and its schema registered first. */
+  /**
+   * What the connector's batches are prepared for, its topics created and its schema registered first. The
+   * catalogue's sensitivity levels (what a dead letter may carry in clear) are read again after CATALOGUE_RECHECK_MS.
+   */
   async function targetFor(connector: Connector): Promise<TargetSpec> {
     const cached = targets.get(connector.id);
-    if (cached?.version === connector.updatedAt) return cached;
-    await Promise.all([deps.ensureTopic(connector.topic), deps.ensureTopic(connector.deadLetterTopic)]);
+    const now = Date.now();
+    if (cached?.updatedAt === connector.updatedAt && now - cached.checkedAt < CATALOGUE_RECHECK_MS) return cached.spec;
+    const items = await deps.store.resourceItems(connector.topic);
+    const clearSourceFields = clearSourceFieldsOf(connector.mapping, items);
+    if (cached?.updatedAt === connector.updatedAt && cached.spec.clearSourceFields.join() === clearSourceFields.join()) {
+      cached.checkedAt = now;
+      return cached.spec;
+    }
+    if (cached?.updatedAt !== connector.updatedAt) await Promise.all([deps.ensureTopic(connector.topic), deps.ensureTopic(connector.deadLetterTopic)]);
     const spec: TargetSpec = {
       connectorId: connector.id,
-      version: connector.updatedAt,
+      version: `${connector.updatedAt}/${now}`,
       schemaName: connector.schemaName,
       schemaId: await deps.schemaIdFor(connector.schemaName),
       topic: connector.topic,
       deadLetterTopic: connector.deadLetterTopic,
       mapping: connector.mapping,
+      clearSourceFields,
     };
-    targets.set(connector.id, spec);
+    targets.set(connector.id, { spec, updatedAt: connector.updatedAt, checkedAt: now });
     return spec;
   }
 
@@ -129,7 +142,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
   async function attempt(connector: Connector, runId: number, signal: AbortSignal): Promise<void> {
     const target = await targetFor(connector);
     const offsets = await deps.store.offsets(connector.id);
-    const task = pullDefinition(connector).create(connector.config, contextFor(connector, offsets, signal));
+    const task = pullDefinition(connector).create(deps.store.openConfig(connector), contextFor(connector, offsets, signal));
     const window: Promise<void>[] = [];
     let committed: Promise<void> = Promise.resolve();
     let issued: Promise<unknown> = Promise.resolve();
@@ -186,7 +199,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
       const sync = syncMessage(connector.id);
       await inTransaction(producer, (transaction) => transaction.send({ topic: OFFSETS_TOPIC, acks: -1, messages: [sync.message] }).then(() => undefined));
       const offsets = await readCommittedOffsets(deps.kafka, connector.id, sync.nonce);
-      const task = pullDefinition(connector).create(connector.config, contextFor(connector, offsets, signal));
+      const task = pullDefinition(connector).create(deps.store.openConfig(connector), contextFor(connector, offsets, signal));
       try {
         for await (const records of task.read()) {
           if (signal.aborted) break;
@@ -249,7 +262,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
       const schema = getCanonicalSchema(connector.schemaName as never);
       const map = createMapper(connector.mapping, schema);
       const controller = new AbortController();
-      const task = definition.create(connector.config, contextFor({ ...connector, options: { batchSize: limit } }, new Map(), controller.signal));
+      const task = definition.create(deps.store.openConfig(connector), contextFor({ ...connector, options: { batchSize: limit } }, new Map(), controller.signal));
       try {
         const check = await task.check();
         const records: TestResult['records'] = [];

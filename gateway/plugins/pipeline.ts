@@ -9,12 +9,14 @@ import { createValidator } from '../../schemas/validate.ts';
 import { createConnectorStore, type ConnectorStore } from '../pipeline/connector-store.ts';
 import { createLeases } from '../pipeline/leases.ts';
 import { createPreparePool } from '../pipeline/prepare-pool.ts';
+import { createRetention, type RetentionDays } from '../pipeline/retention.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
 import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
 import { createAllowedHostsStore } from '../security/allowed-hosts-store.ts';
 import { createHostGuard, type HostGuard, type HostGuardOptions } from '../security/host-guard.ts';
 import { createLoginInspector } from '../security/login-inspector.ts';
 import { ownEndpoints } from '../security/own-endpoints.ts';
+import { sealAtRest } from '../security/seal-at-rest.ts';
 import { createTopicOwnership, type TopicOwnership } from '../security/topic-ownership.ts';
 
 export interface PipelineOptions {
@@ -29,6 +31,8 @@ export interface PipelineOptions {
   leaseTtlMs: number;
   /** Worker threads that map, validate and encode batches; 0: on the event loop. */
   prepareWorkers: number;
+  /** Days quarantined records, push answers and finished runs are kept. */
+  retention: RetentionDays;
   /** How host names are resolved for the allow-list; tests pass one answering what they need. Default: the system's. */
   resolver?: HostGuardOptions['resolver'];
 }
@@ -44,7 +48,8 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = app.log.child({ component: 'pipeline' }) as unknown as Logger;
   const types = createConnectorRegistry(CONNECTOR_DEFINITIONS);
-  const store = createConnectorStore(app.db);
+  const store = createConnectorStore(app.db, { box: app.secretBox, types });
+  const retention = createRetention(app.db, options.retention, log);
   const allowedHosts = createAllowedHostsStore(app.db);
   const hostGuard = createHostGuard({
     allowList: options.allowedHosts,
@@ -76,11 +81,16 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   });
   const scheduler = createScheduler({ store, leases: createLeases(app.db, instanceId, options.leaseTtlMs), runtime, log, heartbeatMs: options.heartbeatMs });
   app.decorate('pipeline', { types, store, runtime, scheduler, hostGuard, topics: createTopicOwnership(app.db), instanceId, dropRoot: options.dropRoot });
-  app.addHook('onReady', () => scheduler.start());
+  app.addHook('onReady', async () => {
+    await sealAtRest(app.db, app.secretBox, types, log);
+    await retention.start();
+    await scheduler.start();
+  });
   app.addHook('onClose', async () => {
+    retention.stop();
     await scheduler.stop();
     await prepare.close();
   });
 }
 
-export default fp(pipelinePlugin, { name: 'dx-pipeline', dependencies: ['dx-db', 'dx-kafka', 'dx-schema-registry'] });
+export default fp(pipelinePlugin, { name: 'dx-pipeline', dependencies: ['dx-db', 'dx-kafka', 'dx-schema-registry', 'dx-secrets'] });

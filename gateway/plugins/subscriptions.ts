@@ -55,7 +55,7 @@ declare module 'fastify' {
  */
 async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsOptions): Promise<void> {
   const log = app.log.child({ component: 'subscriptions' }) as unknown as Logger;
-  const { secret, source } = await loadSubscriptionSecret(app.db, options.secret);
+  const { secret, source } = await loadSubscriptionSecret(app.db, options.secret, app.secretBox);
   if (source === 'database') log.info('subscription secret read from the database (DX_SUBSCRIPTION_SECRET is unset)');
   const store = createSubscriptionStore(app.db);
   const secrets = deriveSecrets(secret);

@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../plugins/db.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import { SEALED_FOR } from '../security/sealed-for.ts';
 
 const SECRET_NAME = 'subscription-secret';
 
@@ -21,11 +23,18 @@ export function deriveSecrets(master: string): SubscriptionSecrets {
 
 /**
  * The configured secret (DX_SUBSCRIPTION_SECRET), or else the one generated on the first start and kept in
- * `gateway_secrets`; instances starting together agree on one.
+ * `gateway_secrets`, sealed with the gateway's secret key; instances starting together agree on one. A secret kept
+ * in clear by an older version, or sealed with a previous key, is sealed again (compare-and-set, so once).
  */
-export async function loadSubscriptionSecret(db: Db, configured: string | undefined): Promise<{ secret: string; source: 'config' | 'database' }> {
+export async function loadSubscriptionSecret(db: Db, configured: string | undefined, box: SecretBox): Promise<{ secret: string; source: 'config' | 'database' }> {
   if (configured !== undefined) return { secret: configured, source: 'config' };
-  await db.query('INSERT INTO gateway_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [SECRET_NAME, randomBytes(32).toString('base64url')]);
+  const context = SEALED_FOR.gatewaySecret(SECRET_NAME);
+  await db.query('INSERT INTO gateway_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [SECRET_NAME, box.seal(randomBytes(32).toString('base64url'), context)]);
   const { rows } = await db.query<{ value: string }>('SELECT value FROM gateway_secrets WHERE name = $1', [SECRET_NAME]);
-  return { secret: (rows[0] as { value: string }).value, source: 'database' };
+  const stored = (rows[0] as { value: string }).value;
+  const secret = box.reveal(stored, context);
+  if (!box.isSealed(stored) || !box.isCurrent(stored)) {
+    await db.query('UPDATE gateway_secrets SET value = $2 WHERE name = $1 AND value = $3', [SECRET_NAME, box.seal(secret, context), stored]);
+  }
+  return { secret, source: 'database' };
 }

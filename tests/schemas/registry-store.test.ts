@@ -4,6 +4,7 @@ import t from 'tap';
 import { buildApp } from '../../gateway/app.ts';
 import { loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
+import { TEST_SECRET_KEY } from '../helpers/secret-key.ts';
 import { createDb } from '../../gateway/plugins/db.ts';
 import { CANONICAL_SCHEMAS, getCanonicalSchema } from '../../schemas/canonical.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
@@ -30,7 +31,7 @@ async function registryRows(databaseUrl: string): Promise<{ schemas: unknown[]; 
 
 /** A second gateway on the database of `first`, as after a restart or beside it. */
 async function restartOn(t: Teardown, first: TestApp): Promise<{ app: FastifyInstance; logs: string[] }> {
-  const config = loadConfig({ DATABASE_URL: first.databaseUrl, DX_ADMIN_TOKEN: first.adminKey, LOG_LEVEL: 'info' });
+  const config = loadConfig({ DATABASE_URL: first.databaseUrl, DX_ADMIN_TOKEN: first.adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'info' });
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const app = await buildApp({ config, database: { url: first.databaseUrl, poolSize: 2 }, kafkaBrokers: TEST_BROKERS, logger });

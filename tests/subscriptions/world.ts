@@ -8,6 +8,7 @@ import { createLogger } from '../../gateway/logger.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import type { PersonRecord } from '../../schemas/records.ts';
 import { bearer, TEST_ALLOWED_HOSTS } from '../helpers/app.ts';
+import { TEST_SECRET_KEY } from '../helpers/secret-key.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { freshTopicName, TEST_BROKERS } from '../helpers/kafka.ts';
@@ -84,6 +85,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     DX_ADMIN_TOKEN: adminKey,
+    DX_SECRET_KEY: TEST_SECRET_KEY,
     LOG_LEVEL: 'warn',
     DX_SUBSCRIPTION_SECRET: TEST_SUBSCRIPTION_SECRET,
     DX_SCHEDULER_HEARTBEAT_MS: '1000',

@@ -119,13 +119,16 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put('/api/v1/connectors/:id', {
     config: { action: 'connectors:update' },
-    schema: { tags, summary: 'Change a connector (send secrets back as ******** to keep them)', params: ConnectorParams, body: UpdateConnectorBody, response: { 200: ConnectorBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
+    schema: { tags, summary: 'Change a connector (send secrets back as ******** to keep them, while what they are sent to is unchanged)', params: ConnectorParams, body: UpdateConnectorBody, response: { 200: ConnectorBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
   }, async (request) => {
     const existing = await request.ownedConnector(request.params.id);
     const body = request.body;
-    const config = types.restoreSecrets(existing.type, body.config, existing.config);
-    refuseProblems(await validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }, { root: app.pipeline.dropRoot, departmentCode: existing.departmentCode }));
-    const updated = await store.update(existing.id, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} });
+    const { config, problems } = types.restoreSecrets(existing.type, body.config, existing.config);
+    refuseProblems([
+      ...problems,
+      ...(await validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }, { root: app.pipeline.dropRoot, departmentCode: existing.departmentCode })),
+    ]);
+    const updated = await store.update(existing, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} });
     if (!updated) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
     request.log.info({ connectorId: updated.id }, 'connector updated');
     await app.audit.record({ principal: request.principal, action: 'connector.update', object: { type: 'connector', id: updated.id }, details: { changed: changedFields(existing, updated, ['name', 'config', 'mapping', 'schedule', 'options']) } });

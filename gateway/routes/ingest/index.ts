@@ -30,7 +30,7 @@ function parseNdjson(text: string): unknown[] {
 
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, runtime } = app.pipeline;
-  const requests = createIngestRequests(app.db);
+  const requests = createIngestRequests(app.db, app.secretBox);
   app.addContentTypeParser(['application/x-ndjson', 'application/jsonl'], { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (_request, body, done) => {
     try {
       done(null, parseNdjson(body as string));

@@ -1,12 +1,14 @@
 import t, { type Test } from 'tap';
 import type { JsonValue } from '../../../connectors/types.ts';
+import { CONNECTOR_DEFINITIONS, createConnectorRegistry } from '../../../connectors/registry.ts';
 import { createConnectorStore } from '../../../gateway/pipeline/connector-store.ts';
 import { createMigratedDatabase } from '../../helpers/database.ts';
 import { PERSON_MAPPING } from '../../helpers/person-source.ts';
+import { testSecretBox } from '../../helpers/secret-key.ts';
 
 async function storeWithConnector(t: Test) {
   const db = await createMigratedDatabase(t);
-  const store = createConnectorStore(db);
+  const store = createConnectorStore(db, { box: testSecretBox(), types: createConnectorRegistry(CONNECTOR_DEFINITIONS) });
   const connector = await store.create(
     { name: '户籍库', departmentCode: 'GAJ', type: 'sql-pull', kind: 'pull', schemaName: 'population.person', topic: 'p', deadLetterTopic: 'p.dlq', config: {}, mapping: PERSON_MAPPING, schedule: '0 * * * *', options: {} },
     null,

@@ -11,6 +11,7 @@ const spec = (connectorId: string, version = 'v1'): TargetSpec => ({
   topic: 'population.person',
   deadLetterTopic: 'population.person.dlq',
   mapping: HOUSEHOLD_REGISTER_MAPPING,
+  clearSourceFields: [],
 });
 
 t.test('a target is reused while its connector is unchanged and rebuilt when it changes', async (t) => {
