@@ -49,6 +49,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 10 * 1024 * 1024,
     requestTimeout: config.DX_REQUEST_TIMEOUT_MS,
     connectionTimeout: config.DX_CONNECTION_TIMEOUT_MS,
+    // Node checks request timeouts this often (default 30 s): a shorter timeout would otherwise wait for the check.
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.DX_REQUEST_TIMEOUT_MS / 4)) },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [formatsPlugin] },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
