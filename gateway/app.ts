@@ -7,6 +7,7 @@ import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
 import dbPlugin, { type DbOptions } from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
+import inputGuardPlugin from './plugins/input-guard.ts';
 import kafkaPlugin from './plugins/kafka.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import schemaRegistryPlugin from './plugins/schema-registry.ts';
@@ -51,12 +52,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: 10 * 1024 * 1024,
+    requestTimeout: config.DX_REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.DX_CONNECTION_TIMEOUT_MS,
+    // Node checks request timeouts this often (default 30 s): a shorter timeout would otherwise wait for the check.
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.DX_REQUEST_TIMEOUT_MS / 4)) },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [formatsPlugin] },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   try {
     await app.register(errorHandler);
+    await app.register(inputGuardPlugin, { maxDepth: config.DX_MAX_JSON_DEPTH });
     await app.register(docsPlugin, { version: VERSION });
     await app.register(metricsPlugin);
     await app.register(secretsPlugin, { keys: loadSecretKeys(config, app.log) });
@@ -72,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       topicDefaults: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
     });
-    await app.register(authPlugin, { cacheMs: config.DX_AUTH_CACHE_MS });
+    await app.register(authPlugin, { cacheMs: config.DX_AUTH_CACHE_MS, failuresPerMinute: config.DX_AUTH_FAILURES_PER_MINUTE });
     await app.register(rateLimitPlugin, { perMinute: config.DX_RATE_LIMIT_PER_MINUTE, ingestPerMinute: config.DX_INGEST_RATE_LIMIT_PER_MINUTE });
     await app.register(auditPlugin);
     await app.register(schemaRegistryPlugin);
@@ -96,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       leaseTtlMs: config.DX_LEASE_TTL_MS,
       webhook: { maxAttempts: config.DX_WEBHOOK_MAX_ATTEMPTS, backoffMs: config.DX_WEBHOOK_BACKOFF_MS, timeoutMs: config.DX_WEBHOOK_TIMEOUT_MS },
       holidayNoticesDir: options.holidayNoticesDir,
+      streamLimits: { perPrincipal: config.DX_STREAMS_PER_PRINCIPAL, perInstance: config.DX_STREAMS_PER_INSTANCE },
     });
 
     await app.register(healthRoutes);

@@ -47,6 +47,12 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_AUTH_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: 'How long an instance may reuse a successful API key lookup; a key revoked or a principal disabled through another instance is refused here within this time (0: look up every request).' }),
   DX_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per minute and gateway instance one principal (or, unauthenticated, one address) may make; more get 429.' }),
   DX_INGEST_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30_000, description: 'Push requests per minute and instance one principal may send to /api/v1/ingest, counted apart from other requests.' }),
+  DX_AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60, description: 'Unknown, revoked or expired API keys one client address may send a minute (per instance); past it, that address gets 429 before any key is looked up.' }),
+  DX_MAX_JSON_DEPTH: Type.Integer({ minimum: 4, maximum: 256, default: 32, description: 'Deepest nesting of objects and arrays a request body may have; deeper gets 400.' }),
+  DX_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000, description: 'Longest a client may take to send a whole request (headers and body); slower gets 408 and the connection closed.' }),
+  DX_CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000, description: 'Longest a connection may stay silent (nothing received or sent) before it is closed; event streams send a keep-alive every 15 s.' }),
+  DX_STREAMS_PER_PRINCIPAL: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Subscription event streams (SSE) one principal may hold open on one instance; more get 429.' }),
+  DX_STREAMS_PER_INSTANCE: Type.Integer({ minimum: 1, maximum: 100_000, default: 200, description: 'Subscription event streams (SSE) one instance holds open at most, each with its own Kafka consumer; more get 429.' }),
   DX_SUBSCRIPTION_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: "Secret each subscription's pseudonym key and webhook signing secret are derived from. Unset: one is generated on first start and kept in the database." }),
   ),

@@ -92,7 +92,7 @@ export const HTTP_PULL_CONFIG = Type.Object(
     incremental: Type.Optional(INCREMENTAL),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000, description: 'Time allowed for one request, from connecting to the last byte, redirects included' })),
     maxResponseBytes: Type.Optional(
-      Type.Integer({ minimum: 64, maximum: 1_073_741_824, default: 16_777_216, description: 'Largest response body accepted; a larger one is refused' }),
+      Type.Integer({ minimum: 64, maximum: 134_217_728, default: 67_108_864, description: "Largest response body accepted (at most 128 MiB, well under the gateway's heap, since the body is decoded and parsed in memory); a larger one is refused" }),
     ),
     maxRedirects: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, default: 5, description: 'Redirects followed per request; each target is checked against the allow-list again' })),
     retry: Type.Optional(RETRY),

@@ -8,7 +8,7 @@ import { createPager, type PageRef, type Scalar } from './pages.ts';
 
 const DEFAULTS = {
   timeoutMs: 30_000,
-  maxResponseBytes: 16 * 1024 * 1024,
+  maxResponseBytes: 64 * 1024 * 1024,
   maxRedirects: 5,
   retry: { maxRetries: 4, initialDelayMs: 500, maxDelayMs: 30_000 },
 } as const;

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { DxError, ERROR_CATALOGUE } from '../errors.ts';
-import { fieldProblems } from '../validation-messages.ts';
+import { boundedProblems } from '../validation-messages.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 
 function toDxError(error: FastifyError | Error): DxError {
@@ -9,8 +9,9 @@ function toDxError(error: FastifyError | Error): DxError {
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const root = fastifyError.validationContext === 'body' ? '' : fastifyError.validationContext ?? '';
-    const details = fieldProblems(fastifyError.validation as never, root);
-    return new DxError('DX_ERR_REQUEST_INVALID', { message: details.map((d) => `${d.path} ${d.message}`).join('; '), details });
+    const { problems: details, more } = boundedProblems(fastifyError.validation as never, root);
+    const listed = details.map((d) => `${d.path} ${d.message}`).join('; ');
+    return new DxError('DX_ERR_REQUEST_INVALID', { message: more > 0 ? `${listed}; and ${more} more errors not listed` : listed, details });
   }
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DxError('DX_ERR_PAYLOAD_TOO_LARGE');
   if (fastifyError.statusCode === 429) return new DxError('DX_ERR_RATE_LIMITED', { message: error.message });

@@ -22,8 +22,10 @@ export interface KafkaService {
   admin: Admin;
   /** Creates the topic unless it exists; concurrent calls for one topic share one request. */
   ensureTopic(topic: string, spec?: TopicSpec): Promise<void>;
-  /** Resolves when a broker answers a metadata request within `timeoutMs`. */
+  /** Resolves when a broker answers a metadata request within `timeoutMs` (one long-lived probe client). */
   ping(timeoutMs?: number): Promise<void>;
+  /** Disconnects the probe client of `ping`. */
+  closeProbe(): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -32,19 +34,32 @@ declare module 'fastify' {
   }
 }
 
-async function ping(client: Kafka, timeoutMs: number): Promise<void> {
-  // A fresh admin without retries, so a down broker is reported now rather than after the shared client's backoff.
+/**
+ * One admin client without retries, kept for readiness probes, so a down broker is reported now rather than after the
+ * shared client's backoff, and a probe does not cost a new connection. After a failure it reconnects on the next probe.
+ */
+function createPinger(client: Kafka) {
   const probe = client.admin({ retry: { retries: 0 } });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no Kafka broker answered within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([probe.connect().then(() => probe.describeCluster()), timeout]);
-  } finally {
-    clearTimeout(timer);
-    await probe.disconnect().catch(() => undefined);
+  let connected: Promise<void> | undefined;
+
+  async function ping(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no Kafka broker answered within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      connected ??= probe.connect();
+      await Promise.race([connected.then(() => probe.describeCluster()), timeout]);
+    } catch (err) {
+      connected = undefined;
+      await probe.disconnect().catch(() => undefined);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
+
+  return { ping, close: () => probe.disconnect() };
 }
 
 export function createKafkaService(options: KafkaOptions, log: Logger): KafkaService {
@@ -60,6 +75,7 @@ export function createKafkaService(options: KafkaOptions, log: Logger): KafkaSer
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   const admin = client.admin();
+  const pinger = createPinger(client);
   const known = new Map<string, Promise<void>>();
 
   async function exists(topic: string): Promise<boolean> {
@@ -97,7 +113,8 @@ export function createKafkaService(options: KafkaOptions, log: Logger): KafkaSer
       }
       return pending;
     },
-    ping: (timeoutMs = 3000) => ping(client, timeoutMs),
+    ping: (timeoutMs = 3000) => pinger.ping(timeoutMs),
+    closeProbe: pinger.close,
   };
 }
 
@@ -109,7 +126,7 @@ async function kafkaPlugin(app: FastifyInstance, options: KafkaOptions): Promise
   app.decorate('kafka', kafka);
   app.addHook('onClose', async () => {
     // kafkajs's disconnect waits for in-flight sends, which is the flush.
-    await Promise.allSettled([kafka.producer.disconnect(), kafka.admin.disconnect()]);
+    await Promise.allSettled([kafka.producer.disconnect(), kafka.admin.disconnect(), kafka.closeProbe()]);
   });
 }
 

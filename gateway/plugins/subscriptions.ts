@@ -24,6 +24,19 @@ export interface SubscriptionsOptions {
   webhook: DeliveryDependencies['webhook'];
   /** Holiday notices added to those shipped in gateway/subscriptions/holiday-notices/. */
   holidayNoticesDir?: string | undefined;
+  /** Open event streams allowed per principal and per instance (DX_STREAMS_PER_PRINCIPAL, DX_STREAMS_PER_INSTANCE). */
+  streamLimits?: StreamLimits;
+}
+
+export interface StreamLimits {
+  perPrincipal: number;
+  perInstance: number;
+}
+
+/** An open event stream, as registered in `streams`. */
+export interface OpenStream {
+  principalId: string;
+  close(): Promise<void>;
 }
 
 export interface Subscriptions {
@@ -37,7 +50,8 @@ export interface Subscriptions {
   /** The working-day calendar of reply deadlines: statutory holidays and the State Council notices known. */
   workingDays: WorkingDays;
   /** Ends with the app: open event streams register here and are closed before the server closes. */
-  streams: Set<{ close(): Promise<void> }>;
+  streams: Set<OpenStream>;
+  streamLimits: StreamLimits;
 }
 
 declare module 'fastify' {
@@ -84,7 +98,8 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
     startWorker: (subscription) => (subscription.deliveryMode === 'kafka' ? startProjector : startWebhookDelivery)(deps, subscription.id, subscription.topic),
     housekeeping,
   });
-  const streams = new Set<{ close(): Promise<void> }>();
+  const streams = new Set<OpenStream>();
+  const streamLimits = options.streamLimits ?? { perPrincipal: Infinity, perInstance: Infinity };
 
   app.catalog.lineage.setSubscriptionSource(async (resource, viewer) => {
     const mayList = viewer.kind === 'office' || (viewer.kind === 'department' && viewer.departmentCode === resource.providerCode) || viewer.kind === 'integrator';
@@ -93,7 +108,7 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
     return items.map((item) => ({ subscriptionId: item.id, consumer: item.integratorName, state: effectiveStatus(item, clock()) }));
   });
 
-  app.decorate('subscriptions', { store, runtime, secrets, decode, reader: { kafka: app.kafka.client, admin: app.kafka.admin }, clock, workingDays, streams });
+  app.decorate('subscriptions', { store, runtime, secrets, decode, reader: { kafka: app.kafka.client, admin: app.kafka.admin }, clock, workingDays, streams, streamLimits });
   app.addHook('onReady', () => runtime.start());
   app.addHook('preClose', async () => {
     await Promise.allSettled([...streams].map((stream) => stream.close()));

@@ -515,3 +515,12 @@ t.test('Link headers are parsed per RFC 8288', async (t) => {
   t.equal(nextLink('<https://a/x?p=1>; rel="prev"'), undefined);
   t.equal(nextLink(undefined), undefined);
 });
+
+t.test('maxResponseBytes defaults to 64 MiB and may not exceed 128 MiB, well under the heap', async (t) => {
+  const registry = createConnectorRegistry([httpPull]);
+  const url = 'https://x.gov.cn/a';
+  t.same(registry.validateConfig('http-pull', { url, maxResponseBytes: 128 * 1024 * 1024 }), []);
+  const problems = registry.validateConfig('http-pull', { url, maxResponseBytes: 1024 * 1024 * 1024 });
+  t.match(JSON.stringify(problems), /maxResponseBytes/);
+  t.match(httpPull.configSchema, { properties: { maxResponseBytes: { default: 64 * 1024 * 1024, maximum: 128 * 1024 * 1024 } } });
+});

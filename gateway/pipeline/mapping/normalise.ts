@@ -1,4 +1,5 @@
 import { isCalendarDate } from '../../../schemas/formats/calendar.ts';
+import { compileDatePattern, matchDatePattern, type DatePattern } from './date-pattern.ts';
 
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const DAY_MS = 86_400_000;
@@ -51,38 +52,16 @@ const AUTO_PATTERNS: [RegExp, (m: RegExpExecArray) => string | undefined][] = [
   [/^(\d{4})年(\d{1,2})月(\d{1,2})日$/, (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3]))],
 ];
 
-interface CompiledPattern {
-  regex: RegExp;
-  /** The capture groups of the year, month and day. */
-  year: number;
-  month: number;
-  day: number;
-}
-
-const compiledPatterns = new Map<string, CompiledPattern>();
-
-function compilePattern(pattern: string): CompiledPattern {
-  const parts: string[] = [];
-  const source = pattern.replace(/Y+|M+|D+|[^YMD]/g, (token) => {
-    const letter = token[0];
-    if (letter === 'Y' || letter === 'M' || letter === 'D') {
-      parts.push(letter);
-      return token.length === 1 ? '(\\d{1,2})' : `(\\d{${token.length}})`;
-    }
-    return token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  });
-  return { regex: new RegExp(`^${source}$`), year: parts.indexOf('Y') + 1, month: parts.indexOf('M') + 1, day: parts.indexOf('D') + 1 };
-}
+const compiledPatterns = new Map<string, DatePattern>();
 
 function byPattern(text: string, pattern: string): string | undefined {
   let compiled = compiledPatterns.get(pattern);
   if (!compiled) {
-    compiled = compilePattern(pattern);
+    compiled = compileDatePattern(pattern);
     compiledPatterns.set(pattern, compiled);
   }
-  const match = compiled.regex.exec(text);
-  if (!match) return undefined;
-  return isoDate(Number(match[compiled.year]), Number(match[compiled.month]), Number(match[compiled.day]));
+  const match = matchDatePattern(compiled, text);
+  return match && isoDate(match.year, match.month, match.day);
 }
 
 /** A date as ISO `YYYY-MM-DD`, or undefined when the input is not a real date in the given form. */

@@ -17,6 +17,7 @@ const FieldRule = Type.Object(
     date: Type.Optional(
       Type.String({
         pattern: '^(auto|excel|[YMD/.\\-年月日 ]+)$',
+        maxLength: 64,
         description: 'Date input: auto (ISO, YYYYMMDD, YYYY/M/D, YYYY年M月D日, timestamps, Excel serials), excel (serial day numbers), or a pattern of Y, M, D such as YYYYMMDD or D/M/YYYY',
       }),
     ),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { createExportCache } from '../../../catalog/export/cache.ts';
 import { toDcat } from '../../../catalog/export/dcat.ts';
 import { toWorkbook } from '../../../catalog/export/xlsx.ts';
 import type { Resource } from '../../../catalog/model.ts';
@@ -26,6 +27,14 @@ const catalogExports: FastifyPluginAsyncTypebox = async (app) => {
 
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
+  const cache = createExportCache<string | Buffer>(async () => {
+    const { rows } = await app.db.query<{ revision: string }>('SELECT revision::text AS revision FROM catalog_state');
+    return (rows[0] as { revision: string }).revision;
+  });
+  /** Freshness changes with the clock, not the revision: an export filtered by it is built every time. */
+  const cached = (key: unknown[], filters: Filters, build: () => Promise<string | Buffer>) =>
+    filters.freshness !== undefined && filters.freshness.length > 0 ? build() : cache.get(JSON.stringify(key), build);
+
   app.get('/api/v1/catalog/export.jsonld', {
     config: { action: 'catalog:export' },
     schema: {
@@ -36,10 +45,13 @@ const catalogExports: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Unknown({ description: 'JSON-LD document (@context, @graph)' }), ...AUTHENTICATED_ERRORS },
     },
   }, async (request, reply) => {
-    const resources = await selected(request.query);
-    const modified = resources.reduce((latest, resource) => Math.max(latest, Date.parse(resource.updatedAt)), 0);
-    const document = toDcat(resources, { ...app.catalog.describe, baseUrl: baseUrl(request), modified: new Date(modified || app.catalog.clock().getTime()) });
-    return reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(document));
+    const base = baseUrl(request);
+    const document = await cached(['jsonld', base, request.query], request.query, async () => {
+      const resources = await selected(request.query);
+      const modified = resources.reduce((latest, resource) => Math.max(latest, Date.parse(resource.updatedAt)), 0);
+      return JSON.stringify(toDcat(resources, { ...app.catalog.describe, baseUrl: base, modified: new Date(modified || app.catalog.clock().getTime()) }));
+    });
+    return reply.type('application/ld+json; charset=utf-8').send(document);
   });
 
   app.get('/api/v1/catalog/export.xlsx', {
@@ -52,7 +64,7 @@ const catalogExports: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Unknown({ description: '.xlsx workbook' }), ...AUTHENTICATED_ERRORS },
     },
   }, async (request, reply) => {
-    const workbook = await toWorkbook(await selected(request.query));
+    const workbook = await cached(['xlsx', request.query], request.query, async () => toWorkbook(await selected(request.query)));
     return reply
       .type(XLSX_TYPE)
       .header('content-disposition', `attachment; filename="catalog-${app.catalog.today()}.xlsx"`)

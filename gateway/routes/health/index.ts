@@ -8,6 +8,10 @@ const Readiness = Type.Object({
 });
 
 const READY_TIMEOUT_MS = 3000;
+/** How long one readiness answer is reused: a load balancer probing every instance often costs one check a second. */
+const READY_CACHE_MS = 1000;
+
+type ReadinessAnswer = { ready: boolean; checks: { database: { ok: boolean; error?: string }; kafka: { ok: boolean; error?: string } } };
 
 async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
   try {
@@ -19,6 +23,22 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
 }
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  let cached: { at: number; answer: Promise<ReadinessAnswer> } | undefined;
+
+  async function probe(): Promise<ReadinessAnswer> {
+    const [database, kafka] = await Promise.all([check(() => app.db.ping(READY_TIMEOUT_MS)), check(() => app.kafka.ping(READY_TIMEOUT_MS))]);
+    return { ready: database.ok && kafka.ok, checks: { database, kafka } };
+  }
+
+  /** Concurrent probes share one check; its answer stands for READY_CACHE_MS after it came. */
+  function readiness(): Promise<ReadinessAnswer> {
+    if (cached && Date.now() - cached.at < READY_CACHE_MS) return cached.answer;
+    const entry = { at: Infinity, answer: probe() };
+    void entry.answer.then(() => (entry.at = Date.now()));
+    cached = entry;
+    return entry.answer;
+  }
+
   app.get('/healthz', {
     logLevel: 'warn',
     schema: { tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
@@ -28,9 +48,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     logLevel: 'warn',
     schema: { tags: ['health'], summary: 'Readiness: Kafka and the database answer; 503 names the one that failed', response: { 200: Readiness, 503: Readiness } },
   }, async (_request, reply) => {
-    const [database, kafka] = await Promise.all([check(() => app.db.ping(READY_TIMEOUT_MS)), check(() => app.kafka.ping(READY_TIMEOUT_MS))]);
-    const ready = database.ok && kafka.ok;
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: { database, kafka } });
+    const { ready, checks } = await readiness();
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 };
 

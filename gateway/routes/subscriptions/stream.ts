@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal.ts';
+import { dxError } from '../../errors.ts';
 import { encodeCursor, type Positions } from '../../subscriptions/cursor.ts';
 import { projectionFor, toDelivered } from '../../subscriptions/delivered-record.ts';
 import { auditDelivery, deliverableContext, type ReadyContext } from '../../subscriptions/delivery.ts';
@@ -11,6 +12,22 @@ import { follow, type Follower } from '../../subscriptions/topic-reader.ts';
 const CHECK_MS = 2000;
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEP_ALIVE_MS = 15_000;
+/** What a client refused for too many open streams is told to wait: streams are long, so not less. */
+const STREAM_RETRY_AFTER_S = 30;
+
+/** Refuses with 429 a stream past the principal's or the instance's cap; each open stream holds a Kafka consumer. */
+function refuseOverCap(app: FastifyInstance, reply: FastifyReply, principalId: string): void {
+  const { streams, streamLimits } = app.subscriptions;
+  let mine = 0;
+  for (const stream of streams) if (stream.principalId === principalId) mine++;
+  const over =
+    mine >= streamLimits.perPrincipal ? `this principal already has ${mine} open streams (at most ${streamLimits.perPrincipal})`
+    : streams.size >= streamLimits.perInstance ? `this instance already serves ${streams.size} streams (at most ${streamLimits.perInstance})`
+    : undefined;
+  if (over === undefined) return;
+  reply.header('retry-after', String(STREAM_RETRY_AFTER_S));
+  throw dxError('DX_ERR_RATE_LIMITED', { message: `Too many open streams: ${over}; close one or retry in ${STREAM_RETRY_AFTER_S} s`, retriable: true });
+}
 
 /**
  * Serves a server-sent event stream of an http subscription: `event: record` per record (`id:` its cursor, `data:`
@@ -18,6 +35,9 @@ const KEEP_ALIVE_MS = 15_000;
  * subscription stops (revoked, expired) or the gateway shuts down. A client reconnects with Last-Event-ID.
  */
 export async function openStream(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, context: ReadyContext, from: Positions): Promise<void> {
+  const principal = request.principal as Principal;
+  // Checked and registered without an await between, so concurrent requests cannot all pass the cap.
+  refuseOverCap(app, reply, principal.id);
   const { store, secrets, reader, clock, decode, streams } = app.subscriptions;
   const deps = { db: app.db, store, audit: app.audit, clock };
   const subscriptionId = context.subscription.id;
@@ -41,7 +61,7 @@ export async function openStream(app: FastifyInstance, request: FastifyRequest, 
     if (!raw.destroyed) raw.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
     await follower?.close().catch(() => undefined);
   }
-  const handle = { close: () => end('the gateway is shutting down') };
+  const handle = { principalId: principal.id, close: () => end('the gateway is shutting down') };
 
   async function stillActive(): Promise<ReadyContext | undefined> {
     const current = await deliverableContext(deps, subscriptionId, 'http', topic);
@@ -80,7 +100,7 @@ export async function openStream(app: FastifyInstance, request: FastifyRequest, 
       }
       const fromOffset = (messages[0] as { offset: string }).offset;
       const toOffset = (messages.at(-1) as { offset: string }).offset;
-      await auditDelivery(deps, request.principal as Principal, subscriptionId, { mode: 'http', transport: 'sse', records: delivered, skipped: messages.length - delivered, partition, fromOffset, toOffset });
+      await auditDelivery(deps, principal, subscriptionId, { mode: 'http', transport: 'sse', records: delivered, skipped: messages.length - delivered, partition, fromOffset, toOffset });
     });
     if (closed) await follower.close().catch(() => undefined);
   } catch (err) {
