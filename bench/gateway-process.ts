@@ -46,7 +46,7 @@ export async function startBenchGateway(env: Record<string, string>): Promise<Be
   const nodeArgs = `${process.env.BENCH_NODE_ARGS ?? startFlags()} ${process.env.BENCH_NODE_EXTRA_ARGS ?? ''}`.split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, 'build/gateway/server.js'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DX_AUDIT_KEY: process.env.DX_AUDIT_KEY ?? 'dx-bench-audit-key-not-for-production-use', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';

@@ -55,6 +55,7 @@ export const POLICY = {
   'connectors:push': OWNER_ONLY,
   'audit:read': OFFICE_ONLY,
   'audit:verify': OFFICE_ONLY,
+  'audit:export': OFFICE_ONLY,
   'catalog:read': EVERYONE,
   'catalog:export': EVERYONE,
   'catalog:create': OWNING_DEPARTMENT,

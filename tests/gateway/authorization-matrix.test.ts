@@ -57,6 +57,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/ingest/{id}': ['F A H F F', (f) => ({ url: `/api/v1/ingest/${f.world.connectorId}`, payload: f.people(1) })],
   'GET /api/v1/audit': ['A F F F F', () => ({ url: '/api/v1/audit' })],
   'GET /api/v1/audit/verify': ['A F F F F', () => ({ url: '/api/v1/audit/verify' })],
+  'GET /api/v1/audit/export': ['A F F F F', () => ({ url: '/api/v1/audit/export' })],
   'GET /api/v1/catalog/resources': ['A A A A A', () => ({ url: '/api/v1/catalog/resources' })],
   'POST /api/v1/catalog/resources': ['A A F F F', () => ({ url: '/api/v1/catalog/resources', payload: { ...personResource(`301098/${unique()}`, freshTopicName('matrix'), 'unconditional'), providerCode: PROVIDER, providerName: '市户籍管理局' } })],
   'GET /api/v1/catalog/vocabulary': ['A A A A A', () => ({ url: '/api/v1/catalog/vocabulary' })],

@@ -4,6 +4,7 @@ import { buildApp } from '../../gateway/app.ts';
 import { generateApiKey } from '../../gateway/auth/api-key.ts';
 import { loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
+import { TEST_AUDIT_KEY } from './audit-key.ts';
 import { createTestDatabase } from './database.ts';
 import { TEST_BROKERS } from './kafka.ts';
 
@@ -30,7 +31,7 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const databaseUrl = options.instanceOf?.databaseUrl ?? (await createTestDatabase(t, options.adminDatabaseUrl));
   const adminKey = options.instanceOf?.adminKey ?? generateApiKey();
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, LOG_LEVEL: 'info', ...options.env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info', ...options.env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

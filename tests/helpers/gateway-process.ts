@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { TEST_AUDIT_KEY } from './audit-key.ts';
 import { TEST_BROKERS } from './kafka.ts';
 
 export interface GatewayProcess {
@@ -22,7 +23,7 @@ const FROM_SOURCES = ['--import=tsx', 'gateway/server.ts'];
  */
 export async function startGatewayProcess(t: Teardown, env: Record<string, string>, entry?: string): Promise<GatewayProcess> {
   const child = spawn(process.execPath, entry ? [entry] : FROM_SOURCES, {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAFKA_BROKERS: TEST_BROKERS.join(','), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAFKA_BROKERS: TEST_BROKERS.join(','), LOG_LEVEL: 'info', DX_AUDIT_KEY: TEST_AUDIT_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

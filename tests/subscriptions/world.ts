@@ -8,6 +8,7 @@ import { createLogger } from '../../gateway/logger.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import type { PersonRecord } from '../../schemas/records.ts';
 import { bearer } from '../helpers/app.ts';
+import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { freshTopicName, TEST_BROKERS } from '../helpers/kafka.ts';
@@ -85,6 +86,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
     DX_ADMIN_TOKEN: adminKey,
     LOG_LEVEL: 'warn',
     DX_SUBSCRIPTION_SECRET: TEST_SUBSCRIPTION_SECRET,
+    DX_AUDIT_KEY: TEST_AUDIT_KEY,
     DX_SCHEDULER_HEARTBEAT_MS: '1000',
     ...options.env,
   });
