@@ -83,7 +83,8 @@ export async function openStream(app: FastifyInstance, request: FastifyRequest, 
         await auditDelivery(deps, request.principal as Principal, subscriptionId, { mode: 'http', transport: 'sse', records: events.length, skipped: messages.length - events.length, partition, fromOffset, toOffset });
       } catch (err) {
         request.log.error({ err, subscription: subscriptionId }, 'stream delivery could not be audited');
-        await end('the delivery could not be audited; reconnect with Last-Event-ID');
+        // Not awaited: closing the follower waits for this handler to return.
+        void end('the delivery could not be audited; reconnect with Last-Event-ID');
         return;
       }
       for (const event of events) {
