@@ -1,9 +1,6 @@
 import t from 'tap';
 import { bearer, buildTestApp } from '../helpers/app.ts';
-import { createDepartment } from '../helpers/department.ts';
-import { freshTopicName } from '../helpers/kafka.ts';
-import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
-import { auditEntries, openEventStream, pushConnectorWithRejected, rawLog } from '../security/audit-helpers.ts';
+import { auditEntries, openEventStream, pullConnectorWithSource, pushConnectorWithRejected, rawLog } from '../security/audit-helpers.ts';
 import { buildWorld, ITEMS, subscribe } from '../subscriptions/world.ts';
 
 const AVRO = (name: string, fields: string[]) => JSON.stringify({ type: 'record', name, fields: fields.map((field) => ({ name: field, type: ['null', 'string'], default: null })) });
@@ -29,11 +26,8 @@ t.test('schema registry writes are audited with the subject, the version and the
 });
 
 t.test("a connector test, which answers raw source rows, is audited with counts but no row", async (t) => {
-  const testApp = await buildTestApp(t);
-  const department = await createDepartment(testApp.app, testApp.adminKey, 'GAJ', '公安局');
-  const source = await createPersonSourceTable(t, 2, 1);
-  const payload = { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic: freshTopicName('audit-test'), schedule: '0 0 1 1 *', config: source.connection, mapping: PERSON_MAPPING };
-  const connector = (await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload })).json();
+  const testApp = await pullConnectorWithSource(t, 2, 1);
+  const { department, source, connector } = testApp;
   const tested = await testApp.app.inject({ method: 'POST', url: `/api/v1/connectors/${connector.id}/test?limit=5`, headers: bearer(department.key) });
   t.equal(tested.statusCode, 200, tested.body);
   t.equal(tested.json().records.length, 3);

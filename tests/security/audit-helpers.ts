@@ -5,6 +5,7 @@ import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import { bearer, buildTestApp } from '../helpers/app.ts';
 import { createDepartment } from '../helpers/department.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
+import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -113,4 +114,14 @@ export async function rawLog(databaseUrl: string): Promise<string> {
   } finally {
     await client.end();
   }
+}
+
+/** A gateway with a sql-pull connector on a fresh source table of `valid` and `invalid` person rows. */
+export async function pullConnectorWithSource(t: Parameters<typeof buildTestApp>[0], valid: number, invalid: number) {
+  const testApp = await buildTestApp(t);
+  const department = await createDepartment(testApp.app, testApp.adminKey, 'GAJ', '公安局');
+  const source = await createPersonSourceTable(t, valid, invalid);
+  const payload = { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic: freshTopicName('audit-pull'), schedule: '0 0 1 1 *', config: source.connection, mapping: PERSON_MAPPING };
+  const connector = (await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload })).json();
+  return { ...testApp, department, source, connector };
 }
