@@ -49,7 +49,7 @@ export async function startBenchGateway(env: Record<string, string>): Promise<Be
   const child = spawn(process.execPath, [...nodeArgs, 'build/gateway/server.js'], {
     cwd: ROOT,
     // A fixed key: the benchmark's databases are thrown away.
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DX_SECRET_KEY: BENCH_SECRET_KEY, ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DX_SECRET_KEY: BENCH_SECRET_KEY, DX_AUDIT_KEY: process.env.DX_AUDIT_KEY ?? 'dx-bench-audit-key-not-for-production-use', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';

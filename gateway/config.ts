@@ -56,6 +56,10 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_SUBSCRIPTION_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: "Secret each subscription's pseudonym key and webhook signing secret are derived from. Unset: one is generated on first start and kept in the database." }),
   ),
+  DX_AUDIT_KEY: Type.Optional(
+    Type.String({ minLength: 32, description: 'Key of the audit chain (HMAC-SHA256), kept outside the database; an auditor needs it to verify an export. Required with DATABASE_URL (or DX_AUDIT_KEY_FILE). Unset with the embedded database: generated into DATA_DIR/audit-key.' }),
+  ),
+  DX_AUDIT_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'File holding DX_AUDIT_KEY (at least 32 characters; surrounding whitespace is ignored), instead of the variable.' })),
   DX_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'Attempts to post one webhook batch before it is parked (a subscription may set its own).' }),
   DX_WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000, description: 'Wait before the second attempt of a webhook batch; it doubles with each attempt, up to 5 minutes, with jitter.' }),
   DX_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 50_000, default: 10_000, description: 'Longest a webhook receiver may take to answer one batch (at most 50 s, under the delivery consumer\'s session timeout).' }),
@@ -116,6 +120,10 @@ function crossFieldProblems(config: Static<typeof CONFIG_SCHEMA>): string[] {
   }
   if (config.DATABASE_URL !== undefined && config.DX_SECRET_KEY === undefined && config.DX_SECRET_KEY_FILE === undefined) {
     problems.push('DX_SECRET_KEY or DX_SECRET_KEY_FILE must be set when DATABASE_URL is set (32 bytes, as 64 hex digits or base64: openssl rand -base64 32)');
+  }
+  if (config.DX_AUDIT_KEY !== undefined && config.DX_AUDIT_KEY_FILE !== undefined) problems.push('DX_AUDIT_KEY and DX_AUDIT_KEY_FILE: set only one');
+  if (config.DATABASE_URL !== undefined && config.DX_AUDIT_KEY === undefined && config.DX_AUDIT_KEY_FILE === undefined) {
+    problems.push('DX_AUDIT_KEY (or DX_AUDIT_KEY_FILE) must be set with DATABASE_URL: the audit chain is keyed with it, and it is kept outside the database');
   }
   return problems;
 }

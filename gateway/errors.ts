@@ -31,6 +31,8 @@ export const ERROR_CATALOGUE = {
   DX_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests' },
   DX_ERR_INTERNAL: { status: 500, message: 'Internal error' },
   DX_ERR_DB_UNAVAILABLE: { status: 503, message: 'The database is unavailable; retry later' },
+  DX_ERR_AUDIT_UNAVAILABLE: { status: 503, message: 'The action could not be written to the audit log, so it was not done; retry later' },
+  DX_ERR_AUDIT_PUSH_UNRECORDED: { status: 503, message: 'The records were published, but their audit entry could not be written; send the request again with the same Idempotency-Key to record it' },
   DX_ERR_KAFKA_UNAVAILABLE: { status: 503, message: 'Kafka is unavailable; retry later' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { ensureAuditKeyFile } from '../../gateway/audit/audit-key.ts';
 import { generateApiKey } from '../../gateway/auth/api-key.ts';
 import { ConfigError, loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
@@ -14,13 +15,15 @@ mkdirSync(dataDir, { recursive: true });
 const tokenFile = join(dataDir, 'demo-admin-token');
 const adminKey = process.env.DX_ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : generateApiKey());
 writeFileSync(tokenFile, adminKey, { mode: 0o600 });
+// The demo may run on the machine's PostgreSQL (DATABASE_URL), where the gateway itself demands a key.
+const auditKey = process.env.DX_AUDIT_KEY || process.env.DX_AUDIT_KEY_FILE ? {} : { DX_AUDIT_KEY_FILE: ensureAuditKeyFile(dataDir).path };
 
 let config;
 try {
   // The demo's sources run on this machine: loopback is allowed explicitly, even with a DATABASE_URL. It keeps its
   // secret key in the data folder even with DATABASE_URL set; the gateway warns about it.
   const keyFile = process.env.DX_SECRET_KEY === undefined && process.env.DX_SECRET_KEY_FILE === undefined ? { DX_SECRET_KEY_FILE: ensureGeneratedKeyFile(dataDir).path } : {};
-  config = loadConfig({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey, ...keyFile });
+  config = loadConfig({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey, ...keyFile, ...auditKey });
 } catch (err) {
   process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(2);
@@ -29,6 +32,7 @@ const log = createLogger(config.LOG_LEVEL);
 if (config.DX_SECRET_KEY === undefined && config.DX_SECRET_KEY_FILE === join(dataDir, 'secret.key')) {
   log.warn({ path: config.DX_SECRET_KEY_FILE }, 'demo: secrets are sealed with a key generated into the data folder; set DX_SECRET_KEY or DX_SECRET_KEY_FILE in production');
 }
+if (auditKey.DX_AUDIT_KEY_FILE) log.warn({ path: auditKey.DX_AUDIT_KEY_FILE }, 'demo: the audit chain key is kept in DATA_DIR; set DX_AUDIT_KEY outside the data folder in production');
 const gateway = await startGateway(config, log);
 const url = gateway.url.replace('0.0.0.0', '127.0.0.1');
 const api = createApi(url, adminKey);

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { PrincipalKind } from '../auth/principal.ts';
 import type { Db } from '../plugins/db.ts';
-import { entryHash, GENESIS_HASH, type ChainedFields } from './chain.ts';
+import { entryHash, KEYED, type ChainedFields, type ChainVersion } from './chain.ts';
+import { chainedFields, COLUMNS, readHead, type ChainHead, type ExportedEntry, type Queryable, type Row } from './rows.ts';
+import { verifyChain, type VerifyReport } from './verify.ts';
 
 /** Who acted: a principal, or `null` for the gateway itself (scheduled work, start-up). */
 export type AuditActor = { id: string; kind: PrincipalKind } | null;
@@ -24,6 +26,7 @@ export interface AuditEntry {
   objectType: string | null;
   objectId: string | null;
   details: Record<string, unknown>;
+  chainVersion: ChainVersion;
   prevHash: string;
   hash: string;
 }
@@ -42,45 +45,7 @@ export interface AuditFilter {
   limit: number;
 }
 
-export interface VerifyReport {
-  ok: boolean;
-  /** Entries found intact, from the first on. */
-  checked: number;
-  /** The chain head as read when verification started. */
-  head: { sequence: number; hash: string };
-  firstBrokenAt?: { sequence: number; reason: string };
-}
-
-type Queryable = Pick<pg.ClientBase, 'query'>;
-
-interface Row {
-  sequence: string;
-  recorded_at: Date;
-  principal_id: string | null;
-  principal_kind: string;
-  action: string;
-  object_type: string | null;
-  object_id: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS = 'sequence, recorded_at, principal_id, principal_kind, action, object_type, object_id, details, prev_hash, hash';
-const VERIFY_CHUNK = 1000;
-
-function chainedFields(row: Row): ChainedFields {
-  return {
-    sequence: Number(row.sequence),
-    recorded_at: row.recorded_at.toISOString(),
-    principal_id: row.principal_id,
-    principal_kind: row.principal_kind,
-    action: row.action,
-    object_type: row.object_type,
-    object_id: row.object_id,
-    details: row.details,
-  };
-}
+const EXPORT_PAGE = 1000;
 
 function present(row: Row): AuditEntry {
   return {
@@ -92,26 +57,24 @@ function present(row: Row): AuditEntry {
     objectType: row.object_type,
     objectId: row.object_id,
     details: row.details,
+    chainVersion: row.chain_version,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
 }
 
 /**
- * The audit log. `record` appends one entry, hash-chained to the entry before it; appenders are serialised by a
- * row lock on `audit_chain_head`, so several gateway instances may append at once and the chain stays linear.
+ * The audit log. `record` appends one entry, chained to the entry before it with HMAC-SHA256 under `key`
+ * (gateway/audit/chain.ts); appenders are serialised by a row lock on `audit_chain_head`, so several gateway
+ * instances may append at once and the chain stays linear.
  */
-export function createAuditLog(db: Db) {
+export function createAuditLog(db: Db, key: Buffer) {
   async function append(client: Queryable, input: AuditEntryInput): Promise<AuditEntry> {
     // Hash exactly what jsonb will give back: undefined members dropped, dates as strings.
     const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
-    const { rows } = await client.query<{ sequence: string; hash: string; now: Date }>(
-      "SELECT sequence, hash, date_trunc('milliseconds', clock_timestamp()) AS now FROM audit_chain_head FOR UPDATE",
-    );
-    const head = rows[0];
-    if (!head) throw new Error('audit_chain_head has no row: the audit migration did not run');
+    const head = await readHead(client, true);
     const fields: ChainedFields = {
-      sequence: Number(head.sequence) + 1,
+      sequence: head.sequence + 1,
       recorded_at: head.now.toISOString(),
       principal_id: input.principal?.id ?? null,
       principal_kind: input.principal?.kind ?? 'system',
@@ -120,13 +83,13 @@ export function createAuditLog(db: Db) {
       object_id: input.object?.id ?? null,
       details,
     };
-    const hash = entryHash(head.hash, fields);
+    const hash = entryHash(KEYED, key, head.hash, fields);
     await client.query(
       `WITH entry AS (
-         INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING sequence
+         INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING sequence
        )
-       UPDATE audit_chain_head SET sequence = (SELECT sequence FROM entry), hash = $10`,
-      [fields.sequence, fields.recorded_at, fields.principal_id, fields.principal_kind, fields.action, fields.object_type, fields.object_id, JSON.stringify(details), head.hash, hash],
+       UPDATE audit_chain_head SET sequence = (SELECT sequence FROM entry), hash = $11, keyed_from = coalesce(keyed_from, (SELECT sequence FROM entry))`,
+      [fields.sequence, fields.recorded_at, fields.principal_id, fields.principal_kind, fields.action, fields.object_type, fields.object_id, JSON.stringify(details), KEYED, head.hash, hash],
     );
     return {
       sequence: fields.sequence,
@@ -137,6 +100,7 @@ export function createAuditLog(db: Db) {
       objectType: fields.object_type,
       objectId: fields.object_id,
       details,
+      chainVersion: KEYED,
       prevHash: head.hash,
       hash,
     };
@@ -149,6 +113,26 @@ export function createAuditLog(db: Db) {
      */
     record(input: AuditEntryInput, client?: pg.ClientBase): Promise<AuditEntry> {
       return client ? append(client, input) : db.transaction((own) => append(own, input));
+    },
+
+    /**
+     * Keys a chain of unkeyed (version 1) entries from its next entry on, once: an install from before the chain was
+     * keyed gets its recorded keying point at the first start with a key. Answers whether the newest entry verifies
+     * under `key` (false: another key than the one the chain was keyed with, or an altered entry).
+     */
+    async startKeyed(): Promise<{ keyedNow: boolean; headVerifies: boolean }> {
+      return db.transaction(async (client) => {
+        const head = await readHead(client, true);
+        if (head.sequence === 0) return { keyedNow: false, headVerifies: true };
+        if (head.keyedFrom === null) {
+          await append(client, { principal: null, action: 'audit.chain.keyed', details: { unkeyedEntries: head.sequence } });
+          return { keyedNow: true, headVerifies: true };
+        }
+        const { rows } = await client.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE sequence = $1`, [head.sequence]);
+        const row = rows[0];
+        const headVerifies = row !== undefined && row.chain_version === KEYED && entryHash(KEYED, key, row.prev_hash, chainedFields(row)) === row.hash;
+        return { keyedNow: false, headVerifies };
+      });
     },
 
     async list(filter: AuditFilter): Promise<AuditEntry[]> {
@@ -174,35 +158,43 @@ export function createAuditLog(db: Db) {
       return rows.map(present);
     },
 
+    /** Whether an entry of `action` on `object` exists whose details contain `details` (newest first: for recent entries). */
+    async has(entry: { action: string; object: { type: string; id: string }; details: Record<string, unknown> }): Promise<boolean> {
+      const { rows } = await db.query(
+        'SELECT 1 FROM audit_log WHERE object_type = $1 AND object_id = $2 AND action = $3 AND details @> $4::jsonb ORDER BY sequence DESC LIMIT 1',
+        [entry.object.type, entry.object.id, entry.action, JSON.stringify(entry.details)],
+      );
+      return rows.length > 0;
+    },
+
+    /** The chain head as it is now. */
+    head(): Promise<ChainHead> {
+      return readHead(db).then(({ sequence, hash, keyedFrom }) => ({ sequence, hash, keyedFrom }));
+    },
+
     /**
-     * Walks the whole chain in chunks of `chunkSize` (constant memory) and stops at the first broken entry: a gap
-     * in the sequence (a deleted entry), a `prev_hash` that is not the previous entry's hash (a deleted, inserted
-     * or re-ordered entry), a hash that does not match the entry's fields (a changed entry), or a log that ends
-     * before the chain head (entries cut off the end).
+     * The entries after sequence `after` up to `head` (read before, so appends during the export do not move its
+     * end), at most `limit`, read in pages of a thousand: constant memory however long the log.
      */
-    async verify(chunkSize = VERIFY_CHUNK): Promise<VerifyReport> {
-      const headRow = (await db.query<{ sequence: string; hash: string }>('SELECT sequence, hash FROM audit_chain_head')).rows[0];
-      const head = { sequence: Number(headRow?.sequence ?? 0), hash: headRow?.hash ?? GENESIS_HASH };
-      const broken = (sequence: number, reason: string, checked: number): VerifyReport => ({ ok: false, checked, head, firstBrokenAt: { sequence, reason } });
-      let last = 0;
-      let prevHash = GENESIS_HASH;
-      for (;;) {
-        const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE sequence > $1 ORDER BY sequence LIMIT $2`, [last, chunkSize]);
-        for (const row of rows) {
-          const sequence = Number(row.sequence);
-          if (sequence !== last + 1) return broken(last + 1, `entry ${last + 1} is missing (the next entry is ${sequence})`, last);
-          if (row.prev_hash !== prevHash) return broken(sequence, 'prev_hash is not the hash of the entry before', last);
-          if (entryHash(row.prev_hash, chainedFields(row)) !== row.hash) return broken(sequence, "hash does not match the entry's fields", last);
-          if (sequence === head.sequence && row.hash !== head.hash) return broken(sequence, 'the chain head holds another hash for this entry', last);
-          last = sequence;
-          prevHash = row.hash;
-        }
-        if (rows.length < chunkSize) break;
+    async *entries(head: ChainHead, after: number, limit = Number.POSITIVE_INFINITY): AsyncGenerator<ExportedEntry> {
+      let last = after;
+      let left = limit;
+      while (left > 0 && last < head.sequence) {
+        const page = Math.min(EXPORT_PAGE, left);
+        const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE sequence > $1 AND sequence <= $2 ORDER BY sequence LIMIT $3`, [last, head.sequence, page]);
+        for (const row of rows) yield { ...chainedFields(row), chain_version: row.chain_version, prev_hash: row.prev_hash, hash: row.hash };
+        if (rows.length < page) return;
+        last = Number(rows[rows.length - 1]?.sequence);
+        left -= rows.length;
       }
-      if (last < head.sequence) return broken(last + 1, `entries ${last + 1} to ${head.sequence} are missing from the end of the log`, last);
-      return { ok: true, checked: last, head };
+    },
+
+    /** Walks the whole chain; see gateway/audit/verify.ts for what it detects. */
+    verify(chunkSize?: number): Promise<VerifyReport> {
+      return verifyChain(db, key, chunkSize);
     },
   };
 }
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
+export type { VerifyReport };

@@ -1,8 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 
 /** The `prev_hash` of the first entry: 32 zero bytes, hex. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * How an entry's hash was made. 1: SHA-256, written before the chain was keyed (anyone who can write the database
+ * could recompute it); 2: HMAC-SHA256 under DX_AUDIT_KEY. Once an entry is keyed, every later one is.
+ */
+export type ChainVersion = 1 | 2;
+export const KEYED: ChainVersion = 2;
 
 /** The fields of an entry that its hash covers, named as the columns of `audit_log`. */
 export interface ChainedFields {
@@ -18,9 +25,11 @@ export interface ChainedFields {
 }
 
 /**
- * hash = SHA-256( prev_hash as 32 raw bytes || UTF-8 of RFC 8785 canonical JSON of the fields ), as lowercase hex.
- * Anyone can recompute it from a row of `audit_log` (see README, "Audit log").
+ * The hash of an entry, lowercase hex, over `prev_hash` as 32 raw bytes followed by the UTF-8 of the RFC 8785
+ * canonical JSON of its fields: HMAC-SHA256 under `key` for version 2, plain SHA-256 for version 1.
+ * docs/audit-recipe.md recomputes it with Node's standard library.
  */
-export function entryHash(prevHash: string, fields: ChainedFields): string {
-  return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalJson(fields), 'utf8').digest('hex');
+export function entryHash(version: ChainVersion, key: Buffer, prevHash: string, fields: ChainedFields): string {
+  const digest = version === KEYED ? createHmac('sha256', key) : createHash('sha256');
+  return digest.update(Buffer.from(prevHash, 'hex')).update(canonicalJson(fields), 'utf8').digest('hex');
 }

@@ -57,6 +57,7 @@ export const POLICY = {
   'allowed-hosts:write': OFFICE_ONLY,
   'audit:read': OFFICE_ONLY,
   'audit:verify': OFFICE_ONLY,
+  'audit:export': OFFICE_ONLY,
   'catalog:read': EVERYONE,
   'catalog:export': EVERYONE,
   'catalog:create': OWNING_DEPARTMENT,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Histogram } from 'prom-client';
+import { dxError } from '../errors.ts';
 import { createAuditLog, type AuditEntry, type AuditEntryInput, type AuditLog } from '../audit/audit-log.ts';
 
 declare module 'fastify' {
@@ -8,15 +9,27 @@ declare module 'fastify' {
     /**
      * The tamper-evident audit log. `audit.record(entry, client?)` appends one entry and resolves once it is
      * committed, or, given a client inside an open transaction, once it is written in that transaction (which
-     * then holds the chain head until it ends: keep it short). Rejects when the database refuses.
+     * then holds the chain head until it ends: keep it short). Rejects with DX_ERR_AUDIT_UNAVAILABLE (503) when the
+     * database refuses: whatever the entry records must then not happen, or not be answered.
      */
     audit: AuditLog;
   }
 }
 
-/** Decorates `audit` (gateway/audit/audit-log.ts) and times appends in `dx_audit_append_duration_seconds`. */
-async function auditPlugin(app: FastifyInstance): Promise<void> {
-  const log = createAuditLog(app.db);
+export interface AuditOptions {
+  /** The chain key (DX_AUDIT_KEY, gateway/audit/audit-key.ts). */
+  key: Buffer;
+}
+
+/**
+ * Decorates `audit` (gateway/audit/audit-log.ts) and times appends in `dx_audit_append_duration_seconds`. On start,
+ * keys a chain left unkeyed by an older version, and says loudly when the key does not verify the newest entry.
+ */
+async function auditPlugin(app: FastifyInstance, options: AuditOptions): Promise<void> {
+  const log = createAuditLog(app.db, options.key);
+  const start = await log.startKeyed();
+  if (start.keyedNow) app.log.warn('audit chain: the entries written so far are unkeyed (SHA-256); every entry from now on is keyed with DX_AUDIT_KEY');
+  if (!start.headVerifies) app.log.error('audit chain: DX_AUDIT_KEY does not verify the newest entry; the key differs from the one the chain was keyed with, or the entry was altered (GET /api/v1/audit/verify)');
   const duration = new Histogram({
     name: 'dx_audit_append_duration_seconds',
     help: 'Time to append one audit log entry, including waiting for the chain head',
@@ -29,6 +42,9 @@ async function auditPlugin(app: FastifyInstance): Promise<void> {
       const end = duration.startTimer();
       try {
         return await log.record(input, client);
+      } catch (err) {
+        app.log.error({ err, action: input.action }, 'audit append failed');
+        throw dxError('DX_ERR_AUDIT_UNAVAILABLE', { cause: err });
       } finally {
         end();
       }

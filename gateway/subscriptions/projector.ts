@@ -48,10 +48,11 @@ export async function startProjector(deps: DeliveryDependencies, subscriptionId:
       if (!current) return 'stop';
       const projection = projectionFor(current, deps.secrets);
       const delivered = (await Promise.all(messages.map((message) => toDelivered(message, partition, projection, deps.decode)))).filter((record) => record !== undefined);
-      if (delivered.length > 0) await deps.kafka.producer.send({ topic: target, acks: -1, messages: delivered.map((record) => toMessage(subscriptionId, record)) });
       const first = (messages[0] as { offset: string }).offset;
       const last = (messages.at(-1) as { offset: string }).offset;
+      // Audited before the records reach the subscription topic; a batch produced again after a failure is audited again.
       await auditDelivery(deps, null, subscriptionId, { mode: 'kafka', records: delivered.length, skipped: messages.length - delivered.length, topic: target, partition, fromOffset: first, toOffset: last });
+      if (delivered.length > 0) await deps.kafka.producer.send({ topic: target, acks: -1, messages: delivered.map((record) => toMessage(subscriptionId, record)) });
       await commit(last);
       return 'continue';
     },

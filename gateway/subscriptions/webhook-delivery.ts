@@ -84,6 +84,8 @@ export async function startWebhookDelivery(deps: DeliveryDependencies, subscript
         const id = batchId(subscriptionId, partition, fromOffset, toOffset);
         if (records.length > 0) {
           const body = JSON.stringify({ subscriptionId, resourceId: context.subscription.resourceId, batchId: id, records });
+          // Audited before the first attempt leaves the gateway; a batch that fails every attempt is parked and audited as such.
+          await auditDelivery(deps, null, subscriptionId, { mode: 'webhook', records: records.length, skipped: part.length - records.length, batchId: id, partition, fromOffset, toOffset });
           const outcome = await postWithRetries(context.subscription, body, id, signal, heartbeat);
           if ('stopped' in outcome) return 'stop';
           if (!outcome.ok) {
@@ -92,7 +94,6 @@ export async function startWebhookDelivery(deps: DeliveryDependencies, subscript
             log.warn({ partition, fromOffset, toOffset, attempts: outcome.attempts }, 'webhook batch parked');
             return 'stop';
           }
-          await auditDelivery(deps, null, subscriptionId, { mode: 'webhook', records: records.length, skipped: part.length - records.length, batchId: id, partition, fromOffset, toOffset, attempts: outcome.attempts });
         }
         await commit(toOffset);
       }

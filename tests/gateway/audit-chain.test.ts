@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
 import { createAuditLog } from '../../gateway/audit/audit-log.ts';
 import { canonicalJson } from '../../gateway/audit/canonical-json.ts';
 import { createDb } from '../../gateway/plugins/db.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -53,21 +54,22 @@ t.test('verify reports ok on an empty log', async (t) => {
   t.same(await app.audit.verify(), { ok: true, checked: 0, head: { sequence: 0, hash: '0'.repeat(64) } });
 });
 
-t.test('an entry hash can be recomputed from its row with the documented recipe', async (t) => {
+t.test('an entry hash can be recomputed from its row with the audit key, as documented', async (t) => {
   const { app, databaseUrl } = await appWithEntries(t, 3);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   t.teardown(() => client.end());
   const { rows } = await client.query(
     `SELECT sequence::int AS sequence, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
-            principal_id, principal_kind, action, object_type, object_id, details, prev_hash, hash
+            principal_id, principal_kind, action, object_type, object_id, details, chain_version, prev_hash, hash
        FROM audit_log ORDER BY sequence`,
   );
   let prev = '0'.repeat(64);
   for (const row of rows) {
-    const { prev_hash: prevHash, hash, ...fields } = row;
+    const { prev_hash: prevHash, hash, chain_version: version, ...fields } = row;
     t.equal(prevHash, prev, `entry ${row.sequence} links to the one before`);
-    const recomputed = createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalJson(fields), 'utf8').digest('hex');
+    t.equal(version, 2, 'a new entry is keyed');
+    const recomputed = createHmac('sha256', TEST_AUDIT_KEY).update(Buffer.from(prevHash, 'hex')).update(canonicalJson(fields), 'utf8').digest('hex');
     t.equal(recomputed, hash, `entry ${row.sequence} hash recomputes`);
     prev = hash;
   }
@@ -96,7 +98,7 @@ t.test("editing an entry's details directly in PostgreSQL is reported at that en
   t.same(report.firstBrokenAt, { sequence: 6, reason: "hash does not match the entry's fields" });
 });
 
-t.test('an edited entry whose hash was recomputed breaks the link of the entry after it', async (t) => {
+t.test('an edited entry whose hash was recomputed with the key breaks the link of the entry after it', async (t) => {
   const { app, databaseUrl } = await appWithEntries(t, 10);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -106,7 +108,7 @@ t.test('an edited entry whose hash was recomputed breaks the link of the entry a
     sequence: 4, recorded_at: row.recorded_at.toISOString(), principal_id: row.principal_id, principal_kind: row.principal_kind,
     action: 'connector.pause', object_type: row.object_type, object_id: row.object_id, details: row.details,
   };
-  const forged = createHash('sha256').update(Buffer.from(row.prev_hash, 'hex')).update(canonicalJson(fields), 'utf8').digest('hex');
+  const forged = createHmac('sha256', TEST_AUDIT_KEY).update(Buffer.from(row.prev_hash, 'hex')).update(canonicalJson(fields), 'utf8').digest('hex');
   await tamper(t, databaseUrl, `UPDATE audit_log SET action = 'connector.pause', hash = '${forged}' WHERE sequence = 4`);
   const report = await app.audit.verify();
   t.same(report.firstBrokenAt, { sequence: 5, reason: 'prev_hash is not the hash of the entry before' });
@@ -171,7 +173,7 @@ t.test('concurrent appends from several connections and two instances keep the c
   const { app, databaseUrl } = await buildTestApp(t);
   const other = createDb({ url: databaseUrl, poolSize: 8 });
   t.teardown(() => other.pool.end());
-  const secondInstance = createAuditLog(other);
+  const secondInstance = createAuditLog(other, Buffer.from(TEST_AUDIT_KEY));
   const appends = Array.from({ length: 50 }, (_, i) => {
     const log = i % 2 === 0 ? app.audit : secondInstance;
     return log.record({ principal: OFFICE, action: 'ingest.push', object: { type: 'connector', id: `c-${i % 5}` }, details: { accepted: i, rejected: 0 } });

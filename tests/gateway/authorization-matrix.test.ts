@@ -60,6 +60,7 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/allowed-hosts/{id}': ['A F F F F', async (f) => ({ url: `/api/v1/allowed-hosts/${await f.freshAllowedHost()}` })],
   'GET /api/v1/audit': ['A F F F F', () => ({ url: '/api/v1/audit' })],
   'GET /api/v1/audit/verify': ['A F F F F', () => ({ url: '/api/v1/audit/verify' })],
+  'GET /api/v1/audit/export': ['A F F F F', () => ({ url: '/api/v1/audit/export' })],
   'GET /api/v1/catalog/resources': ['A A A A A', () => ({ url: '/api/v1/catalog/resources' })],
   'POST /api/v1/catalog/resources': ['A A F F F', () => ({ url: '/api/v1/catalog/resources', payload: { ...personResource(`301098/${unique()}`, freshTopicName('matrix'), 'unconditional'), topic: null, providerCode: PROVIDER, providerName: '市户籍管理局' } })],
   'GET /api/v1/catalog/vocabulary': ['A A A A A', () => ({ url: '/api/v1/catalog/vocabulary' })],

@@ -106,7 +106,7 @@ t.test('webhook batches are signed so the documented recipe verifies them, and c
   const byAddress = new Map(people.map((person) => [expectedRecord(person, subscription.id, PERSON_FIELDS)['registered_address'], person]));
   for (const record of records(receiver.received)) t.same(record.record, expectedRecord(byAddress.get(record.record.registered_address)!, subscription.id, PERSON_FIELDS));
   const audit = await waitFor(async () => (await world.app.inject({ url: `/api/v1/audit?action=subscription.deliver&objectId=${subscription.id}`, headers: bearer(world.adminKey) })).json().items, (items) => items.length === receiver.received.length, 5000);
-  t.match(audit[0].details, { mode: 'webhook', records: Number, batchId: /^[0-9a-f]{32}$/, attempts: 1 });
+  t.match(audit[0].details, { mode: 'webhook', records: Number, batchId: /^[0-9a-f]{32}$/ });
 });
 
 t.test('a name that later resolves to a metadata address is refused at delivery time, and the batch is parked without reaching anyone', async (t) => {

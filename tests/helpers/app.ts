@@ -4,6 +4,7 @@ import { buildApp } from '../../gateway/app.ts';
 import { generateApiKey } from '../../gateway/auth/api-key.ts';
 import { loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
+import { TEST_AUDIT_KEY } from './audit-key.ts';
 import { createTestDatabase } from './database.ts';
 import { TEST_BROKERS } from './kafka.ts';
 import { TEST_SECRET_KEY } from './secret-key.ts';
@@ -34,7 +35,7 @@ export async function buildTestApp(
   const databaseUrl = options.instanceOf?.databaseUrl ?? (await createTestDatabase(t, options.adminDatabaseUrl));
   const adminKey = options.instanceOf?.adminKey ?? generateApiKey();
   // The sources and receivers of the tests run on this machine; a production start allows no loopback by default.
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, ...options.env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, ...options.env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -9,6 +9,7 @@ import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import type { PersonRecord } from '../../schemas/records.ts';
 import { bearer, TEST_ALLOWED_HOSTS } from '../helpers/app.ts';
 import { TEST_SECRET_KEY } from '../helpers/secret-key.ts';
+import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { freshTopicName, TEST_BROKERS } from '../helpers/kafka.ts';
@@ -88,6 +89,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
     DX_SECRET_KEY: TEST_SECRET_KEY,
     LOG_LEVEL: 'warn',
     DX_SUBSCRIPTION_SECRET: TEST_SUBSCRIPTION_SECRET,
+    DX_AUDIT_KEY: TEST_AUDIT_KEY,
     DX_SCHEDULER_HEARTBEAT_MS: '1000',
     DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS,
     ...options.env,

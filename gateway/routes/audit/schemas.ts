@@ -3,7 +3,7 @@ import { StringEnum } from '../../string-enum.ts';
 
 export const AUDIT_PAGE_MAX = 500;
 
-const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lowercase hex' });
+const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'HMAC-SHA256 under DX_AUDIT_KEY (chain version 2) or SHA-256 (version 1), lowercase hex' });
 
 export const AuditEntryBody = Type.Object({
   sequence: Type.Integer({ description: 'Position in the chain, from 1, without gaps' }),
@@ -14,6 +14,7 @@ export const AuditEntryBody = Type.Object({
   objectType: Type.Union([Type.String(), Type.Null()]),
   objectId: Type.Union([Type.String(), Type.Null()]),
   details: Type.Record(Type.String(), Type.Unknown()),
+  chainVersion: Type.Integer({ description: '2: keyed with DX_AUDIT_KEY; 1: written before the chain was keyed' }),
   prevHash: Hash,
   hash: Hash,
 });
@@ -44,3 +45,11 @@ export const VerifyBody = Type.Object({
   head: Type.Object({ sequence: Type.Integer(), hash: Hash }, { description: 'The chain head when verification started; keep it outside the database to detect a rewritten log later' }),
   firstBrokenAt: Type.Optional(Type.Object({ sequence: Type.Integer(), reason: Type.String() })),
 });
+
+export const ExportQuery = Type.Object(
+  {
+    after: Type.Integer({ minimum: 0, default: 0, description: 'Export the entries after this sequence (0: from the first); pass "next" of the previous export' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'At most this many entries (default: up to the chain head)' })),
+  },
+  { additionalProperties: false },
+);

@@ -56,7 +56,10 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const connector = await request.ownedConnector(request.params.id);
     requirePull(connector);
-    return runtime.test(connector, request.query.limit);
+    const result = await runtime.test(connector, request.query.limit);
+    // Raw source rows: audited before they are answered, and not answered when the entry cannot be written.
+    await app.audit.record({ principal: request.principal, action: 'connector.test', object: { type: 'connector', id: connector.id }, details: { limit: request.query.limit, check: result.check.ok, records: result.records.length } });
+    return result;
   });
 
   app.get('/api/v1/connectors/:id/status', {
@@ -102,7 +105,9 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const connector = await request.ownedConnector(request.params.id);
-    return { items: await store.rejectedRecords(connector.id, { limit: request.query.limit, afterId: request.query.after, status: request.query.status }) };
+    const items = await store.rejectedRecords(connector.id, { limit: request.query.limit, afterId: request.query.after, status: request.query.status });
+    await app.audit.record({ principal: request.principal, action: 'connector.rejected.read', object: { type: 'connector', id: connector.id }, details: { status: request.query.status, after: request.query.after, records: items.length, ids: items.map((item) => item.id) } });
+    return { items };
   });
 
   app.post('/api/v1/connectors/:id/rejected/replay', {
@@ -118,9 +123,10 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     const connector = await request.ownedConnector(request.params.id);
     const open = await store.rejectedRecords(connector.id, { limit: request.body?.limit ?? 1000, afterId: 0, status: 'open' });
     if (open.length === 0) return { replayed: 0, published: 0, rejected: 0 };
+    // Before the raw records go back onto the data path: nothing is replayed that the log does not show.
+    await app.audit.record({ principal: request.principal, action: 'connector.rejected.replay', object: { type: 'connector', id: connector.id }, details: { replayed: open.length, ids: open.map((record) => record.id) } });
     const result = await runtime.replay(connector, open);
     request.log.info({ connectorId: connector.id, replayed: open.length, published: result.published }, 'rejected records replayed');
-    await app.audit.record({ principal: request.principal, action: 'connector.rejected.replay', object: { type: 'connector', id: connector.id }, details: { replayed: open.length, published: result.published, rejected: result.rejected.length } });
     return { replayed: open.length, published: result.published, rejected: result.rejected.length };
   });
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Principal } from '../../auth/principal.ts';
 import type { SourceRecord } from '../../../connectors/types.ts';
 import { dxError } from '../../errors.ts';
 import { createIngestRequests } from '../../pipeline/ingest-requests.ts';
@@ -31,6 +32,8 @@ function parseNdjson(text: string): unknown[] {
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, runtime } = app.pipeline;
   const requests = createIngestRequests(app.db, app.secretBox);
+  const recordPush = (principal: Principal | null, connectorId: string, answer: Static<typeof IngestAnswer>) =>
+    app.audit.record({ principal, action: 'ingest.push', object: { type: 'connector', id: connectorId }, details: { requestId: answer.requestId, records: answer.results.length, accepted: answer.accepted, rejected: answer.rejected } });
   app.addContentTypeParser(['application/x-ndjson', 'application/jsonl'], { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (_request, body, done) => {
     try {
       done(null, parseNdjson(body as string));
@@ -63,10 +66,17 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (key !== undefined) {
       const claim = await requests.claim(connector.id, key, requests.hash(JSON.stringify(request.body)));
       if (claim.kind === 'conflict') throw dxError('DX_ERR_IDEMPOTENCY_CONFLICT', { message: claim.reason });
-      if (claim.kind === 'replay') return reply.status(202).header('idempotent-replayed', 'true').send(claim.response as never);
+      if (claim.kind === 'replay') {
+        const answer = claim.response as Static<typeof IngestAnswer>;
+        // The first answer may have been a 503 because its entry could not be written: the replay records it then.
+        const push = { action: 'ingest.push', object: { type: 'connector', id: connector.id }, details: { requestId: answer.requestId } };
+        if (!(await app.audit.has(push))) await recordPush(request.principal, connector.id, answer);
+        return reply.status(202).header('idempotent-replayed', 'true').send(answer as never);
+      }
     }
     const requestId = key ?? randomUUID();
     const records: SourceRecord[] = request.body.map((value, index) => ({ partition: 'push', offset: { request: requestId, index }, value }));
+    let sent = false;
     try {
       const published = await runtime.ingest(connector, records);
       const answer = {
@@ -77,10 +87,12 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       if (key !== undefined) await requests.complete(connector.id, key, answer);
       request.log.info({ connectorId: connector.id, accepted: answer.accepted, rejected: answer.rejected }, 'records pushed');
-      // Kafka has the records and the answer is stored: a failed audit append must not turn into a retry that publishes twice.
-      await app.audit.record({ principal: request.principal, action: 'ingest.push', object: { type: 'connector', id: connector.id }, details: { requestId, records: records.length, accepted: answer.accepted, rejected: answer.rejected } }).catch((err: unknown) => request.log.error({ err, connectorId: connector.id }, 'audit append failed'));
+      sent = true;
+      await recordPush(request.principal, connector.id, answer);
       return reply.status(202).send(answer);
     } catch (err) {
+      // Kafka has the records and the answer is stored: the sender's retry with the key replays it and records the entry.
+      if (sent) throw dxError('DX_ERR_AUDIT_PUSH_UNRECORDED', { cause: err });
       if (key !== undefined) await requests.abandon(connector.id, key).catch(() => undefined);
       if (err instanceof Error && err.name.startsWith('KafkaJS')) throw dxError('DX_ERR_KAFKA_UNAVAILABLE', { cause: err });
       throw err;

@@ -24,6 +24,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const compatibility = level(request.body.compatibility.toUpperCase());
     await registry.setCompatibility(null, compatibility);
     request.log.info({ compatibility }, 'global compatibility level set');
+    await app.audit.record({ principal: request.principal, action: 'registry.compatibility.set', object: { type: 'schema-registry', id: 'global' }, details: { compatibility } });
     return { compatibility };
   });
 
@@ -45,6 +46,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const compatibility = level(request.body.compatibility.toUpperCase());
     await registry.setCompatibility(request.params.subject, compatibility);
     request.log.info({ subject: request.params.subject, compatibility }, 'subject compatibility level set');
+    await app.audit.record({ principal: request.principal, action: 'registry.compatibility.set', object: { type: 'schema-subject', id: request.params.subject }, details: { compatibility } });
     return { compatibility };
   });
 
@@ -56,6 +58,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const previous = await registry.deleteCompatibility(subject);
     if (!previous) throw registryError('DX_ERR_REGISTRY_SUBJECT_NOT_FOUND', `Subject '${subject}' not found.`);
     request.log.info({ subject }, 'subject compatibility level removed');
+    await app.audit.record({ principal: request.principal, action: 'registry.compatibility.delete', object: { type: 'schema-subject', id: subject }, details: { previous } });
     return { compatibilityLevel: previous };
   });
 };

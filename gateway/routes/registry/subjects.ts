@@ -38,6 +38,7 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { schema, type } = schemaInput(request.body);
     const registration = await registry.register(request.params.subject, schema, type);
     if (registration.created) request.log.info({ subject: request.params.subject, ...registration }, 'schema registered');
+    await app.audit.record({ principal: request.principal, action: 'registry.register', object: { type: 'schema-subject', id: request.params.subject }, details: { ...registration, type } });
     return { id: registration.id };
   });
 
@@ -77,6 +78,7 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { subject } = request.params;
     const version = await registry.deleteVersion(subject, parseVersionId(request.params.version), { permanent: request.query.permanent });
     request.log.info({ subject, version, permanent: request.query.permanent }, 'schema version deleted');
+    await app.audit.record({ principal: request.principal, action: 'registry.version.delete', object: { type: 'schema-subject', id: subject }, details: { version, permanent: request.query.permanent } });
     return version;
   });
 
@@ -87,6 +89,7 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { subject } = request.params;
     const versions = await registry.deleteSubject(subject, { permanent: request.query.permanent });
     request.log.info({ subject, versions, permanent: request.query.permanent }, 'subject deleted');
+    await app.audit.record({ principal: request.principal, action: 'registry.subject.delete', object: { type: 'schema-subject', id: subject }, details: { versions, permanent: request.query.permanent } });
     return versions;
   });
 };

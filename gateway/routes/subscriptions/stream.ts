@@ -90,17 +90,27 @@ export async function openStream(app: FastifyInstance, request: FastifyRequest, 
       if (!current) return;
       const projection = projectionFor(current, secrets);
       const positions = { ...before };
-      let delivered = 0;
+      const events: string[] = [];
       for (const message of messages) {
         positions[String(partition)] = (BigInt(message.offset) + 1n).toString();
         const record = await toDelivered(message, partition, projection, decode);
-        if (!record || closed) continue;
-        await write(`id: ${encodeCursor(topic, positions)}\nevent: record\ndata: ${JSON.stringify(record)}\n\n`);
-        delivered++;
+        if (record) events.push(`id: ${encodeCursor(topic, positions)}\nevent: record\ndata: ${JSON.stringify(record)}\n\n`);
       }
       const fromOffset = (messages[0] as { offset: string }).offset;
       const toOffset = (messages.at(-1) as { offset: string }).offset;
-      await auditDelivery(deps, principal, subscriptionId, { mode: 'http', transport: 'sse', records: delivered, skipped: messages.length - delivered, partition, fromOffset, toOffset });
+      // Audited before the first record leaves: an append that fails ends the stream instead of delivering unaudited.
+      try {
+        await auditDelivery(deps, principal, subscriptionId, { mode: 'http', transport: 'sse', records: events.length, skipped: messages.length - events.length, partition, fromOffset, toOffset });
+      } catch (err) {
+        request.log.error({ err, subscription: subscriptionId }, 'stream delivery could not be audited');
+        // Not awaited: closing the follower waits for this handler to return.
+        void end('the delivery could not be audited; reconnect with Last-Event-ID');
+        return;
+      }
+      for (const event of events) {
+        if (closed) break;
+        await write(event);
+      }
     });
     if (closed) await follower.close().catch(() => undefined);
   } catch (err) {
