@@ -1,11 +1,10 @@
-import pg from 'pg';
 import t from 'tap';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import { bearer, buildTestApp } from '../helpers/app.ts';
 import { consumeTopic } from '../helpers/consume.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
-import { provideTopic, topicResourceBody } from '../helpers/resource.ts';
+import { insertLegacyConnector, provideTopic, topicResourceBody } from '../helpers/resource.ts';
 
 const PERSON_TOPIC = 'dx.population.person';
 const PERSON_FIELDS = { fields: Object.fromEntries(['id_number', 'name', 'sex', 'birth_date'].map((field) => [field, field])) };
@@ -92,16 +91,7 @@ t.test('a connector registered before the rule keeps publishing, and shows its p
   const { app, adminKey, databaseUrl, market } = await setup(t);
   const integrator = await createIntegrator(app, adminKey, '一网通办');
   const topic = freshTopicName('legacy');
-  const before = new pg.Client({ connectionString: databaseUrl });
-  await before.connect();
-  const { rows } = await before.query<{ id: string }>(
-    `INSERT INTO connectors (name, department_code, type, kind, schema_name, topic, dead_letter_topic, config, mapping, options)
-     VALUES ('旧推送', 'SCJ', 'http-push', 'push', 'population.person', $1, $2, '{}', $3, '{}') RETURNING id`,
-    [topic, `${topic}.dlq`, PERSON_FIELDS],
-  );
-  await before.query('INSERT INTO connector_totals (connector_id) VALUES ($1)', [rows[0]!.id]);
-  await before.end();
-  const id = rows[0]!.id;
+  const id = await insertLegacyConnector(databaseUrl, 'SCJ', topic, PERSON_FIELDS);
 
   const people = Array.from({ length: 3 }, createFixtureGenerator({ seed: 3 }).person);
   const pushed = await app.inject({ method: 'POST', url: `/api/v1/ingest/${id}`, headers: bearer(market.key), payload: people });

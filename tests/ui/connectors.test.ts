@@ -1,12 +1,11 @@
 import t from 'tap';
-import pg from 'pg';
 import { bearer } from '../helpers/app.ts';
 import { createDepartment } from '../helpers/department.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
 import { openBrowser, rendered, signIn, textWhen } from './browser.ts';
 import { startUiGateway } from './fixtures.ts';
-import { provideTopic } from '../helpers/resource.ts';
+import { insertLegacyConnector, provideTopic } from '../helpers/resource.ts';
 
 t.test("a department sees its own connectors with their counts, and a record rejected for a bad ID number with the reason", async (t) => {
   const gateway = await startUiGateway(t, { valid: 3, invalid: 1, seed: 21 });
@@ -82,21 +81,13 @@ t.test('the test button of a pull connector shows the connection check and the f
 t.test('a connector publishing onto a topic its department does not provide shows the problem in the list', async (t) => {
   const gateway = await startUiGateway(t);
   const topic = freshTopicName('ui-legacy');
-  const client = new pg.Client({ connectionString: gateway.databaseUrl });
-  await client.connect();
-  // Registered before 一数一源 was enforced: the API refuses it now, so it is written as an old install has it.
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO connectors (name, department_code, type, kind, schema_name, topic, dead_letter_topic, config, mapping, options)
-     VALUES ('旧推送', 'GAJ', 'http-push', 'push', 'population.person', $1, $2, '{}', $3, '{}') RETURNING id`,
-    [topic, `${topic}.dlq`, PERSON_MAPPING],
-  );
-  await client.query('INSERT INTO connector_totals (connector_id) VALUES ($1)', [rows[0]!.id]);
-  await client.end();
+  // Registered before 一数一源 was enforced: the API refuses it now.
+  const legacyId = await insertLegacyConnector(gateway.databaseUrl, 'GAJ', topic, PERSON_MAPPING);
   const { page, screenshot } = await openBrowser(t, gateway.baseUrl);
   await signIn(page, gateway.baseUrl, gateway.department.key);
   await page.getByRole('link', { name: '我的连接器' }).click();
   await rendered(page, /^#\/connectors$/);
-  const legacy = page.locator(`tr[data-connector-id="${rows[0]!.id}"] [data-problem="topic-no-resource"]`);
+  const legacy = page.locator(`tr[data-connector-id="${legacyId}"] [data-problem="topic-no-resource"]`);
   t.match(await legacy.textContent(), /不符合“一数一源”/);
   t.match(await legacy.getAttribute('title'), /not the topic of any catalogue resource/);
   t.equal(await page.locator(`tr[data-connector-id="${gateway.connector.id}"] [data-problem]`).count(), 0, 'a connector on its own resource shows none');
