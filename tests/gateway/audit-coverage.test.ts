@@ -58,7 +58,7 @@ t.test('a catalogue update that loosens masking or sharing carries the old and n
   const created = (await auditEntries(world.app, world.adminKey, `&action=catalog.resource.create&objectId=${world.resource.id}`))[0];
   t.match(created?.details, { sharing: { from: null, to: { type: 'unconditional' } }, items: { 姓名: { from: null, to: { masking: 'partial', shareable: true } } }, topic: { from: null, to: world.topic } });
   const items = ITEMS.map((item) => (item.name === '姓名' ? { ...item, masking: 'none' } : item.name === '签发机关' ? { ...item, shareable: true } : item));
-  const sharing = { type: 'conditional', condition: '仅限办理户籍相关业务', methods: ['subscription'] };
+  const sharing = { type: 'conditional', condition: '仅限办理户籍相关业务', methods: ['database-table'] };
   const updated = await world.app.inject({ method: 'PUT', url: `/api/v1/catalog/resources/${world.resource.id}`, headers: bearer(world.provider.key), payload: { ...world.resourceBody, items, sharing, version: world.resource.version } });
   t.equal(updated.statusCode, 200, updated.body);
   const [entry] = await auditEntries(world.app, world.adminKey, `&action=catalog.resource.update&objectId=${world.resource.id}`);
@@ -67,7 +67,7 @@ t.test('a catalogue update that loosens masking or sharing carries the old and n
     姓名: { from: { masking: 'partial', shareable: true }, to: { masking: 'none', shareable: true } },
     签发机关: { from: { masking: 'none', shareable: false }, to: { masking: 'none', shareable: true } },
   });
-  t.same(entry?.details.sharing, { from: { type: 'unconditional', condition: null, methods: ['subscription', 'interface'] }, to: sharing });
+  t.same(entry?.details.sharing, { from: { type: 'unconditional', condition: null, methods: ['database-table', 'interface'] }, to: sharing });
   t.equal(entry?.details.topic, undefined, 'an unchanged topic is not repeated');
 });
 

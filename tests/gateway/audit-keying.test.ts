@@ -12,6 +12,7 @@ import { createLogger } from '../../gateway/logger.ts';
 import { bearer, buildTestApp } from '../helpers/app.ts';
 import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
 import { ADMIN_DATABASE_URL } from '../helpers/database.ts';
+import { TEST_SECRET_KEY } from '../helpers/secret-key.ts';
 import { createDepartment } from '../helpers/department.ts';
 import { auditRows, tamper, verifyReport } from '../security/audit-helpers.ts';
 
@@ -28,12 +29,12 @@ function capturingLogger() {
 }
 
 t.test('with DATABASE_URL and no audit key the configuration is refused, naming DX_AUDIT_KEY', async (t) => {
-  const error = t.throws(() => loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL })) as ConfigError;
+  const error = t.throws(() => loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL, DX_SECRET_KEY: TEST_SECRET_KEY })) as ConfigError;
   t.type(error, ConfigError);
   t.match(error.message, /DX_AUDIT_KEY \(or DX_AUDIT_KEY_FILE\) must be set with DATABASE_URL/);
-  t.throws(() => loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL, DX_AUDIT_KEY: TEST_AUDIT_KEY, DX_AUDIT_KEY_FILE: '/run/secrets/audit' }), /set only one/);
+  t.throws(() => loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, DX_AUDIT_KEY_FILE: '/run/secrets/audit' }), /set only one/);
   t.throws(() => loadConfig({ DX_AUDIT_KEY: 'too-short' }), /DX_AUDIT_KEY/);
-  t.ok(loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL, DX_AUDIT_KEY: TEST_AUDIT_KEY }));
+  t.ok(loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY }));
 });
 
 t.test('the server with DATABASE_URL and no audit key exits non-zero before touching the database', async (t) => {
@@ -51,7 +52,7 @@ t.test('the key is read from DX_AUDIT_KEY_FILE; a missing or short file is refus
   const file = join(dir, 'audit-key');
   writeFileSync(file, `  ${TEST_AUDIT_KEY}\n`);
   const { logger } = capturingLogger();
-  const config = (env: Record<string, string>) => loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL, ...env });
+  const config = (env: Record<string, string>) => loadConfig({ DATABASE_URL: ADMIN_DATABASE_URL, DX_SECRET_KEY: TEST_SECRET_KEY, ...env });
   t.same(loadAuditKey(config({ DX_AUDIT_KEY_FILE: file }), logger), Buffer.from(TEST_AUDIT_KEY), 'surrounding whitespace is ignored');
   t.throws(() => loadAuditKey(config({ DX_AUDIT_KEY_FILE: join(dir, 'absent') }), logger), /DX_AUDIT_KEY_FILE: cannot read/);
   writeFileSync(file, 'short\n');

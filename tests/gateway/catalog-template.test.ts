@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -109,7 +110,8 @@ t.test('migration 0011 moves existing entries to the template’s values, each w
   t.teardown(() => client.end());
   const silent = pino({ level: 'silent' });
   await migrate(client, silent);
-  await runner({ dbClient: client, dir: MIGRATIONS_DIR, direction: 'down', count: 1, migrationsTable: 'dx_migrations', logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+  // Back to before 0011 (and whatever came after it), to lay out entries as they were.
+  await runner({ dbClient: client, dir: MIGRATIONS_DIR, direction: 'down', count: readdirSync(MIGRATIONS_DIR).filter((name) => name >= '0011').length, migrationsTable: 'dx_migrations', logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
   const creditCode = PROVIDER_CREDIT_CODE;
   const insert = async (code: string, providerCode: string, methods: string[]) => {
     const { rows } = await client.query<{ id: string }>(

@@ -2,6 +2,11 @@ import t from 'tap';
 import { createHostGuard, type ConnectionRequest, type HostGuardOptions } from '../../gateway/security/host-guard.ts';
 import { defaultAllowedHosts, loadConfig, type ConfigError } from '../../gateway/config.ts';
 import { ownEndpoints } from '../../gateway/security/own-endpoints.ts';
+import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
+import { TEST_SECRET_KEY } from '../helpers/secret-key.ts';
+
+/** The keys a production start (DATABASE_URL set) must have. */
+const PRODUCTION_KEYS = { DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY };
 
 const dns: Record<string, string[]> = {
   'db.hukou.gov.internal': ['10.20.0.15'],
@@ -90,8 +95,8 @@ t.test('a broker the Kafka cluster advertises is refused like the bootstrap brok
 
 t.test('loopback is allowed by default only without DATABASE_URL, and a malformed entry stops the start naming the variable', async (t) => {
   t.equal(defaultAllowedHosts(loadConfig({})), '127.0.0.0/8,::1', 'embedded database: a local start');
-  t.equal(defaultAllowedHosts(loadConfig({ DATABASE_URL: 'postgresql://gw@db:5432/gw' })), '', 'production: nothing unless listed');
-  t.equal(defaultAllowedHosts(loadConfig({ DATABASE_URL: 'postgresql://gw@db:5432/gw', DX_ALLOWED_HOSTS: '10.2.0.0/16:5432' })), '10.2.0.0/16:5432');
+  t.equal(defaultAllowedHosts(loadConfig({ ...PRODUCTION_KEYS, DATABASE_URL: 'postgresql://gw@db:5432/gw' })), '', 'production: nothing unless listed');
+  t.equal(defaultAllowedHosts(loadConfig({ ...PRODUCTION_KEYS, DATABASE_URL: 'postgresql://gw@db:5432/gw', DX_ALLOWED_HOSTS: '10.2.0.0/16:5432' })), '10.2.0.0/16:5432');
   const refusal = (() => {
     try {
       loadConfig({ DX_ALLOWED_HOSTS: '10.2.0.0/16:5432,db.internal:0,bad host' });

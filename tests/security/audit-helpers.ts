@@ -4,6 +4,7 @@ import type { ExportedEntry } from '../../gateway/audit/rows.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import { bearer, buildTestApp } from '../helpers/app.ts';
 import { createDepartment } from '../helpers/department.ts';
+import { provideTopic } from '../helpers/resource.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
 
@@ -93,8 +94,10 @@ export async function openEventStream(app: FastifyInstance, subscriptionId: stri
 export async function pushConnectorWithRejected(t: Parameters<typeof buildTestApp>[0]) {
   const testApp = await buildTestApp(t);
   const department = await createDepartment(testApp.app, testApp.adminKey, 'SCJ', '市场监管局');
+  const topic = freshTopicName('audit-rejected');
+  await provideTopic(testApp.app, testApp.adminKey, 'SCJ', topic);
   const payload = {
-    name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic: freshTopicName('audit-rejected'), config: { maxRecordsPerRequest: 100 },
+    name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic, config: { maxRecordsPerRequest: 100 },
     mapping: { fields: { credit_code: '统一社会信用代码', name: '企业名称', legal_representative_name: '法定代表人', establishment_date: '成立日期' } },
   };
   const connector = (await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload })).json();
@@ -121,7 +124,9 @@ export async function pullConnectorWithSource(t: Parameters<typeof buildTestApp>
   const testApp = await buildTestApp(t);
   const department = await createDepartment(testApp.app, testApp.adminKey, 'GAJ', '公安局');
   const source = await createPersonSourceTable(t, valid, invalid);
-  const payload = { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic: freshTopicName('audit-pull'), schedule: '0 0 1 1 *', config: source.connection, mapping: PERSON_MAPPING };
+  const topic = freshTopicName('audit-pull');
+  await provideTopic(testApp.app, testApp.adminKey, 'GAJ', topic);
+  const payload = { name: '户籍库', type: 'sql-pull', schema: 'population.person', topic, schedule: '0 0 1 1 *', config: source.connection, mapping: PERSON_MAPPING };
   const connector = (await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload })).json();
   return { ...testApp, department, source, connector };
 }
