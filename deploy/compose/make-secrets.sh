@@ -16,4 +16,6 @@ write postgres_password "$(random 24)"
 write database_url "postgresql://dx:$(cat "$dir/postgres_password")@postgres:5432/dx"
 write dx_admin_token "$(random 32)"
 write dx_subscription_secret "$(random 32)"
+write dx_secret_key "$(random 32)"
+write dx_audit_key "$(random 32)"
 echo "The data office's API key is in $dir/dx_admin_token." >&2

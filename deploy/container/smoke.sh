@@ -44,9 +44,13 @@ start_instance() { # instance port
   podman_ run -d --name "$NAME-$1" --network host --read-only $PODMAN_ULIMITS \
     -v "$NAME-$1-data:/data" \
     -v "$WORK/dx_admin_token:/run/secrets/dx_admin_token:ro" \
+    -v "$WORK/dx_secret_key:/run/secrets/dx_secret_key:ro" \
+    -v "$WORK/dx_audit_key:/run/secrets/dx_audit_key:ro" \
     -e KAFKA_BROKERS="$KAFKA_BROKERS" \
     -e DATABASE_URL="$PGHOST_URL/$DATABASE" \
     -e DX_ADMIN_TOKEN_FILE=/run/secrets/dx_admin_token \
+    -e DX_SECRET_KEY_FILE=/run/secrets/dx_secret_key \
+    -e DX_AUDIT_KEY_FILE=/run/secrets/dx_audit_key \
     -e HOST=127.0.0.1 -e PORT="$2" -e SHUTDOWN_TIMEOUT_MS="$SHUTDOWN_TIMEOUT_MS" \
     "$IMAGE" >/dev/null
 }
@@ -80,6 +84,11 @@ psql "$PGHOST_URL/postgres" -qc "CREATE DATABASE $DATABASE" >/dev/null
 TOKEN=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 printf '%s\n' "$TOKEN" > "$WORK/dx_admin_token"
 chmod 0644 "$WORK/dx_admin_token"
+# Both instances seal and chain with the same keys, as a real installation's instances must.
+for key in dx_secret_key dx_audit_key; do
+  od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$WORK/$key"
+  chmod 0644 "$WORK/$key"
+done
 
 started=$(date +%s)
 url1=http://127.0.0.1:$PORT

@@ -69,7 +69,7 @@ t.test('compose inlines no secret: each comes from a file, and the gateways read
   }
   for (const [name, service] of gateways) {
     const fromFiles = Object.keys(service.environment ?? {}).filter((variable) => variable.endsWith('_FILE')).map((variable) => variable.replace(/_FILE$/, ''));
-    t.same(fromFiles.sort(), ['DATABASE_URL', 'DX_ADMIN_TOKEN', 'DX_SUBSCRIPTION_SECRET'], `${name}: the database URL, admin token and subscription secret`);
+    t.same(fromFiles.sort(), ['DATABASE_URL', 'DX_ADMIN_TOKEN', 'DX_AUDIT_KEY', 'DX_SECRET_KEY', 'DX_SUBSCRIPTION_SECRET'], `${name}: the database URL, admin token, subscription secret, secret key and audit key`);
   }
 });
 
