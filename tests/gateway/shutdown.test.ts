@@ -4,11 +4,12 @@ import t from 'tap';
 import { createTestDatabase } from '../helpers/database.ts';
 import { TEST_BROKERS } from '../helpers/kafka.ts';
 import { TEST_SECRET_KEY } from '../helpers/secret-key.ts';
+import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
 
 t.test('the server serves, then on SIGTERM stops accepting, closes and exits 0 within 10 s', async (t) => {
   const databaseUrl = await createTestDatabase(t);
   const server = spawn(process.execPath, ['--import=tsx', 'gateway/server.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, KAFKA_BROKERS: TEST_BROKERS.join(','), DX_ADMIN_TOKEN: 'dx_shutdown-test-token-0123456789', DX_SECRET_KEY: TEST_SECRET_KEY },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, KAFKA_BROKERS: TEST_BROKERS.join(','), DX_ADMIN_TOKEN: 'dx_shutdown-test-token-0123456789', DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.teardown(() => server.kill('SIGKILL'));

@@ -13,6 +13,7 @@ import { startGatewayProcess } from '../helpers/gateway-process.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
 import { TEST_SECRET_KEY, testSecretBox } from '../helpers/secret-key.ts';
 import { sql } from './support.ts';
+import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
 
 const PASSWORD = 'Pw-sealed-at-rest-4b7e19';
 const RAW_ID = '110105194912310025';
@@ -104,7 +105,7 @@ t.test('a start with a new DX_SECRET_KEY and the old one in DX_SECRET_KEY_PREVIO
 });
 
 t.test('with DATABASE_URL set and no secret key the gateway refuses to start, naming DX_SECRET_KEY', async (t) => {
-  t.throws(() => loadConfig({ DATABASE_URL: 'postgresql://db.internal/dx' }), new ConfigError(['DX_SECRET_KEY or DX_SECRET_KEY_FILE must be set when DATABASE_URL is set (32 bytes, as 64 hex digits or base64: openssl rand -base64 32)']));
+  t.throws(() => loadConfig({ DATABASE_URL: 'postgresql://db.internal/dx', DX_AUDIT_KEY: TEST_AUDIT_KEY }), new ConfigError(['DX_SECRET_KEY or DX_SECRET_KEY_FILE must be set when DATABASE_URL is set (32 bytes, as 64 hex digits or base64: openssl rand -base64 32)']));
   t.throws(() => loadConfig({ DATABASE_URL: 'postgresql://db.internal/dx', DX_SECRET_KEY: 'too-short' }), /DX_SECRET_KEY/, 'a key that is not 32 bytes is refused');
   await t.rejects(startGatewayProcess(t, { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres', DX_SECRET_KEY: '' }), /DX_SECRET_KEY or DX_SECRET_KEY_FILE must be set/);
 });
