@@ -7,7 +7,7 @@ import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
 import { createPersonSourceTable, PERSON_MAPPING } from '../helpers/person-source.ts';
 import { provideTopic } from '../helpers/resource.ts';
-import { rawLog } from '../security/audit-helpers.ts';
+import { companyPushConnector, rawLog } from '../security/audit-helpers.ts';
 
 interface Entry {
   sequence: number;
@@ -43,19 +43,7 @@ async function pullConnector(t: Context) {
   return { ...testApp, department, payload, table: source.table, connector: created.json() };
 }
 
-async function pushConnector(t: Context) {
-  const testApp = await buildTestApp(t);
-  const department = await createDepartment(testApp.app, testApp.adminKey, 'SCJ', '市场监管局');
-  const topic = freshTopicName('audit-push');
-  await provideTopic(testApp.app, testApp.adminKey, 'SCJ', topic);
-  const payload = {
-    name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic, config: { maxRecordsPerRequest: 100 },
-    mapping: { fields: { credit_code: '统一社会信用代码', name: '企业名称', legal_representative_name: '法定代表人', establishment_date: '成立日期' } },
-  };
-  const created = await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload });
-  if (created.statusCode !== 201) throw new Error(created.body);
-  return { ...testApp, department, connector: created.json() };
-}
+const pushConnector = (t: Context) => companyPushConnector(t);
 
 t.test('creating, disabling and enabling a principal are audited with the acting office principal', async (t) => {
   const testApp = await buildTestApp(t);

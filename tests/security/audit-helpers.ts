@@ -91,21 +91,30 @@ export async function openEventStream(app: FastifyInstance, subscriptionId: stri
 }
 
 /** A gateway with an http-push connector that has one rejected record (its raw content in `bad`). */
-export async function pushConnectorWithRejected(t: Parameters<typeof buildTestApp>[0]) {
+/** A gateway with the market regulator's http-push connector of companies on a fresh topic of its own. */
+export async function companyPushConnector(t: Parameters<typeof buildTestApp>[0], purpose = 'audit-push') {
   const testApp = await buildTestApp(t);
   const department = await createDepartment(testApp.app, testApp.adminKey, 'SCJ', '市场监管局');
-  const topic = freshTopicName('audit-rejected');
+  const topic = freshTopicName(purpose);
   await provideTopic(testApp.app, testApp.adminKey, 'SCJ', topic);
   const payload = {
     name: '企业登记推送', type: 'http-push', schema: 'legal-person.organisation', topic, config: { maxRecordsPerRequest: 100 },
     mapping: { fields: { credit_code: '统一社会信用代码', name: '企业名称', legal_representative_name: '法定代表人', establishment_date: '成立日期' } },
   };
-  const connector = (await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload })).json();
+  const created = await testApp.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(department.key), payload });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  return { ...testApp, department, connector: created.json() };
+}
+
+/** As companyPushConnector, with one good company and one with a wrong check character pushed. */
+export async function pushConnectorWithRejected(t: Parameters<typeof buildTestApp>[0]) {
+  const testApp = await companyPushConnector(t, 'audit-rejected');
+  const { department, connector } = testApp;
   const company = createFixtureGenerator({ seed: 5 }).organisation();
   const bad = { 统一社会信用代码: '91350100M000100Y44', 企业名称: '校验位错误的公司' };
   const pushed = await testApp.app.inject({ method: 'POST', url: `/api/v1/ingest/${connector.id}`, headers: bearer(department.key), payload: [{ 统一社会信用代码: company.credit_code, 企业名称: company.name }, bad] });
   if (pushed.statusCode !== 202) throw new Error(pushed.body);
-  return { ...testApp, department, connector, bad };
+  return { ...testApp, bad };
 }
 
 /** Every stored audit row as text, to search for what must never be there. */
