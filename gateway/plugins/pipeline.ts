@@ -7,7 +7,7 @@ import { CONNECTOR_DEFINITIONS, createConnectorRegistry, type ConnectorTypeRegis
 import { getCanonicalSchema } from '../../schemas/canonical.ts';
 import { createValidator } from '../../schemas/validate.ts';
 import { createConnectorStore, type ConnectorStore } from '../pipeline/connector-store.ts';
-import { createLeases } from '../pipeline/leases.ts';
+import { createLeases } from '../leasing/leases.ts';
 import { createPreparePool } from '../pipeline/prepare-pool.ts';
 import { createRetention, type RetentionDays } from '../pipeline/retention.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';

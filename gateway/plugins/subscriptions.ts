@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
-import { createLeases } from '../pipeline/leases.ts';
+import { createLeases } from '../leasing/leases.ts';
 import { createRecordDecoder, type RecordDecoder } from '../subscriptions/delivered-record.ts';
 import type { DeliveryDependencies } from '../subscriptions/delivery.ts';
 import { kafkaPrincipalOf, removeTopicRead } from '../subscriptions/kafka-acls.ts';

@@ -7,6 +7,7 @@ export interface LeaseTable {
 }
 
 export const CONNECTOR_LEASES: LeaseTable = { table: 'connector_leases', key: 'connector_id' };
+export const SUBSCRIPTION_LEASES: LeaseTable = { table: 'subscription_leases', key: 'subscription_id' };
 
 /**
  * Leases in PostgreSQL make each pull connector (or, in their own table, each subscription) run on exactly one
