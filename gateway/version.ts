@@ -1,4 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { projectPath } from '../deploy/project-root.ts';
+import { projectPath } from '../project-root.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;

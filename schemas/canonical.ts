@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Type } from 'avsc';
-import { projectPath } from '../deploy/project-root.ts';
+import { projectPath } from '../project-root.ts';
 import { createAvroType } from './avro-type.ts';
 import type { CanonicalSchemaName } from './records.ts';
 

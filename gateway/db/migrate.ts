@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { runner } from 'node-pg-migrate';
-import { projectPath } from '../../deploy/project-root.ts';
+import { projectPath } from '../../project-root.ts';
 
 export const MIGRATIONS_DIR = projectPath('gateway', 'db', 'migrations');
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { projectPath } from '../../deploy/project-root.ts';
+import { projectPath } from '../../project-root.ts';
 import { REFERENCE_PAGES } from './references.ts';
 
 for (const page of REFERENCE_PAGES) {

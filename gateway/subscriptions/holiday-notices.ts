@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { projectPath } from '../../deploy/project-root.ts';
+import { projectPath } from '../../project-root.ts';
 import { fieldProblems } from '../validation-messages.ts';
 import { statutoryHolidays } from './statutory-holidays.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { generateApiKey } from '../../gateway/auth/api-key.ts';
-import { PROJECT_ROOT } from '../../deploy/project-root.ts';
+import { PROJECT_ROOT } from '../../project-root.ts';
 import { VERSION } from '../../gateway/version.ts';
 import { consumeTopic } from '../helpers/consume.ts';
 import { createTestDatabase } from '../helpers/database.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parse } from 'yaml';
 import { CONFIG_SCHEMA } from '../../gateway/config.ts';
-import { projectPath } from '../../deploy/project-root.ts';
+import { projectPath } from '../../project-root.ts';
 
 interface Service {
   image?: string;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { canonicalJson } from '../../gateway/audit/canonical-json.ts';
-import { projectPath } from '../../deploy/project-root.ts';
+import { projectPath } from '../../project-root.ts';
 import { bearer, buildTestApp, type TestApp } from '../helpers/app.ts';
 import { TEST_AUDIT_KEY } from '../helpers/audit-key.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
