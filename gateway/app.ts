@@ -30,6 +30,7 @@ import validateRoutes from './routes/validate/index.ts';
 import { bootstrapOfficeKey } from './auth/bootstrap.ts';
 import { formatsPlugin } from './plugins/formats.ts';
 import { loadSecretKeys } from './security/secret-key.ts';
+import { trustedProxies } from './security/trusted-proxies.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.DX_REQUEST_TIMEOUT_MS / 4)) },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [formatsPlugin] },
     return503OnClosing: true,
+    trustProxy: trustedProxies(config.DX_TRUST_PROXY),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   try {

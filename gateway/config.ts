@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { parseAllowEntry } from './security/allow-list.ts';
+import { trustedProxies } from './security/trusted-proxies.ts';
 import { StringEnum } from './string-enum.ts';
 import { formatErrors } from './validation-messages.ts';
 
@@ -48,6 +49,9 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per minute and gateway instance one principal (or, unauthenticated, one address) may make; more get 429.' }),
   DX_INGEST_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30_000, description: 'Push requests per minute and instance one principal may send to /api/v1/ingest, counted apart from other requests.' }),
   DX_AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60, description: 'Unknown, revoked or expired API keys one client address may send a minute (per instance); past it, that address gets 429 before any key is looked up.' }),
+  DX_TRUST_PROXY: Type.Optional(
+    Type.String({ minLength: 1, description: 'Reverse proxies (addresses and CIDR ranges, comma-separated) whose X-Forwarded-For is believed: the client address of a request from one of them (used by the failed-authentication limiter, the rate limits and the logs) is the forwarded one. Unset: no proxy is trusted and X-Forwarded-For is ignored.' }),
+  ),
   DX_MAX_JSON_DEPTH: Type.Integer({ minimum: 4, maximum: 256, default: 32, description: 'Deepest nesting of objects and arrays a request body may have; deeper gets 400.' }),
   DX_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000, description: 'Longest a client may take to send a whole request (headers and body); slower gets 408 and the connection closed.' }),
   DX_CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000, description: 'Longest a connection may stay silent (nothing received or sent) before it is closed; event streams send a keep-alive every 15 s.' }),
@@ -113,6 +117,11 @@ function crossFieldProblems(config: Static<typeof CONFIG_SCHEMA>): string[] {
     } catch (err) {
       problems.push(`DX_ALLOWED_HOSTS: ${(err as Error).message}`);
     }
+  }
+  try {
+    trustedProxies(config.DX_TRUST_PROXY);
+  } catch (err) {
+    problems.push(`DX_TRUST_PROXY: ${(err as Error).message}`);
   }
   const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
   if (sasl.some((value) => value !== undefined) && sasl.some((value) => value === undefined)) {
