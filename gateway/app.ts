@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { defaultAllowedHosts, type Config } from './config.ts';
-import { loadAuditKey } from './audit/audit-key.ts';
+import { loadAuditKey, loadPreviousAuditKeys } from './audit/audit-key.ts';
 import auditPlugin from './plugins/audit.ts';
 import authPlugin from './plugins/auth.ts';
 import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
@@ -83,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     await app.register(authPlugin, { cacheMs: config.DX_AUTH_CACHE_MS, failuresPerMinute: config.DX_AUTH_FAILURES_PER_MINUTE });
     await app.register(rateLimitPlugin, { perMinute: config.DX_RATE_LIMIT_PER_MINUTE, ingestPerMinute: config.DX_INGEST_RATE_LIMIT_PER_MINUTE });
-    await app.register(auditPlugin, { key: loadAuditKey(config, app.log) });
+    await app.register(auditPlugin, { key: loadAuditKey(config, app.log), previousKeys: loadPreviousAuditKeys(config) });
     await app.register(schemaRegistryPlugin);
 
     await app.register(pipelinePlugin, {

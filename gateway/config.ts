@@ -64,6 +64,9 @@ export const CONFIG_SCHEMA = Type.Object({
     Type.String({ minLength: 32, description: 'Key of the audit chain (HMAC-SHA256), kept outside the database; an auditor needs it to verify an export. Required with DATABASE_URL (or DX_AUDIT_KEY_FILE). Unset with the embedded database: generated into DATA_DIR/audit-key.' }),
   ),
   DX_AUDIT_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'File holding DX_AUDIT_KEY (at least 32 characters; surrounding whitespace is ignored), instead of the variable.' })),
+  DX_AUDIT_KEY_PREVIOUS: Type.Optional(
+    Type.String({ pattern: '^[^,]{32,}(,[^,]{32,})*$', description: 'Former audit keys, comma-separated, after a rotation: the entries made with them verify up to the rotation point, and the first start with a new DX_AUDIT_KEY records that point. Keep them as long as the entries they made must verify.' }),
+  ),
   DX_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'Attempts to post one webhook batch before it is parked (a subscription may set its own).' }),
   DX_WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000, description: 'Wait before the second attempt of a webhook batch; it doubles with each attempt, up to 5 minutes, with jitter.' }),
   DX_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 50_000, default: 10_000, description: 'Longest a webhook receiver may take to answer one batch (at most 50 s, under the delivery consumer\'s session timeout).' }),

@@ -48,3 +48,8 @@ export function loadAuditKey(config: Config, log: FastifyBaseLogger): Buffer {
   log.warn({ path, generated }, 'DX_AUDIT_KEY unset: the audit chain is keyed with a key kept in DATA_DIR; set DX_AUDIT_KEY in production and keep it away from the database');
   return Buffer.from(readKeyFile(path, 'DATA_DIR/audit-key'), 'utf8');
 }
+
+/** The keys DX_AUDIT_KEY_PREVIOUS lists (the former keys of a rotation), as bytes, in order. */
+export function loadPreviousAuditKeys(config: Config): Buffer[] {
+  return (config.DX_AUDIT_KEY_PREVIOUS ?? '').split(',').filter((entry) => entry !== '').map((entry) => Buffer.from(entry, 'utf8'));
+}

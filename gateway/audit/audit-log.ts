@@ -1,35 +1,11 @@
 import type pg from 'pg';
-import type { PrincipalKind } from '../auth/principal.ts';
 import type { Db } from '../plugins/db.ts';
-import { entryHash, KEYED, type ChainedFields, type ChainVersion } from './chain.ts';
-import { chainedFields, COLUMNS, readHead, type ChainHead, type ExportedEntry, type Queryable, type Row } from './rows.ts';
+import { appendEntry, type AuditEntry, type AuditEntryInput } from './append.ts';
+import { startKeyed, type StartOutcome } from './keying.ts';
+import { chainedFields, COLUMNS, readHead, type ChainHead, type ExportedEntry, type Row } from './rows.ts';
 import { verifyChain, type VerifyReport } from './verify.ts';
 
-/** Who acted: a principal, or `null` for the gateway itself (scheduled work, start-up). */
-export type AuditActor = { id: string; kind: PrincipalKind } | null;
-
-export interface AuditEntryInput {
-  principal: AuditActor;
-  /** Dotted name, area first: `principal.create`, `connector.offsets.reset`, `ingest.push`, ... */
-  action: string;
-  object?: { type: string; id: string } | null;
-  /** Counts, offsets, names of changed fields. Never record contents, secrets or keys. */
-  details?: Record<string, unknown>;
-}
-
-export interface AuditEntry {
-  sequence: number;
-  recordedAt: string;
-  principalId: string | null;
-  principalKind: string;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  details: Record<string, unknown>;
-  chainVersion: ChainVersion;
-  prevHash: string;
-  hash: string;
-}
+export type { AuditActor, AuditEntry, AuditEntryInput } from './append.ts';
 
 export interface AuditFilter {
   principalId?: string | undefined;
@@ -66,73 +42,22 @@ function present(row: Row): AuditEntry {
 /**
  * The audit log. `record` appends one entry, chained to the entry before it with HMAC-SHA256 under `key`
  * (gateway/audit/chain.ts); appenders are serialised by a row lock on `audit_chain_head`, so several gateway
- * instances may append at once and the chain stays linear.
+ * instances may append at once and the chain stays linear. `previousKeys` (DX_AUDIT_KEY_PREVIOUS) verify the
+ * entries made before a rotation to `key`.
  */
-export function createAuditLog(db: Db, key: Buffer) {
-  async function append(client: Queryable, input: AuditEntryInput): Promise<AuditEntry> {
-    // Hash exactly what jsonb will give back: undefined members dropped, dates as strings.
-    const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
-    const head = await readHead(client, true);
-    const fields: ChainedFields = {
-      sequence: head.sequence + 1,
-      recorded_at: head.now.toISOString(),
-      principal_id: input.principal?.id ?? null,
-      principal_kind: input.principal?.kind ?? 'system',
-      action: input.action,
-      object_type: input.object?.type ?? null,
-      object_id: input.object?.id ?? null,
-      details,
-    };
-    const hash = entryHash(KEYED, key, head.hash, fields);
-    await client.query(
-      `WITH entry AS (
-         INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING sequence
-       )
-       UPDATE audit_chain_head SET sequence = (SELECT sequence FROM entry), hash = $11, keyed_from = coalesce(keyed_from, (SELECT sequence FROM entry))`,
-      [fields.sequence, fields.recorded_at, fields.principal_id, fields.principal_kind, fields.action, fields.object_type, fields.object_id, JSON.stringify(details), KEYED, head.hash, hash],
-    );
-    return {
-      sequence: fields.sequence,
-      recordedAt: fields.recorded_at,
-      principalId: fields.principal_id,
-      principalKind: fields.principal_kind,
-      action: fields.action,
-      objectType: fields.object_type,
-      objectId: fields.object_id,
-      details,
-      chainVersion: KEYED,
-      prevHash: head.hash,
-      hash,
-    };
-  }
-
+export function createAuditLog(db: Db, key: Buffer, previousKeys: readonly Buffer[] = []) {
   return {
     /**
      * Appends one entry. With `client`, the entry joins the caller's transaction (which must be open: the chain
      * head stays locked until it commits, and a rollback takes the entry with it); otherwise it commits on its own.
      */
     record(input: AuditEntryInput, client?: pg.ClientBase): Promise<AuditEntry> {
-      return client ? append(client, input) : db.transaction((own) => append(own, input));
+      return client ? appendEntry(client, key, input) : db.transaction((own) => appendEntry(own, key, input));
     },
 
-    /**
-     * Keys a chain of unkeyed (version 1) entries from its next entry on, once: an install from before the chain was
-     * keyed gets its recorded keying point at the first start with a key. Answers whether the newest entry verifies
-     * under `key` (false: another key than the one the chain was keyed with, or an altered entry).
-     */
-    async startKeyed(): Promise<{ keyedNow: boolean; headVerifies: boolean }> {
-      return db.transaction(async (client) => {
-        const head = await readHead(client, true);
-        if (head.sequence === 0) return { keyedNow: false, headVerifies: true };
-        if (head.keyedFrom === null) {
-          await append(client, { principal: null, action: 'audit.chain.keyed', details: { unkeyedEntries: head.sequence } });
-          return { keyedNow: true, headVerifies: true };
-        }
-        const { rows } = await client.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE sequence = $1`, [head.sequence]);
-        const row = rows[0];
-        const headVerifies = row !== undefined && row.chain_version === KEYED && entryHash(KEYED, key, row.prev_hash, chainedFields(row)) === row.hash;
-        return { keyedNow: false, headVerifies };
-      });
+    /** Keys an unkeyed chain, or rotates from a previous key, at start (gateway/audit/keying.ts). */
+    startKeyed(): Promise<StartOutcome> {
+      return startKeyed(db, key, previousKeys);
     },
 
     async list(filter: AuditFilter): Promise<AuditEntry[]> {
@@ -191,7 +116,7 @@ export function createAuditLog(db: Db, key: Buffer) {
 
     /** Walks the whole chain; see gateway/audit/verify.ts for what it detects. */
     verify(chunkSize?: number): Promise<VerifyReport> {
-      return verifyChain(db, key, chunkSize);
+      return verifyChain(db, { key, previousKeys }, chunkSize);
     },
   };
 }

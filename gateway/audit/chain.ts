@@ -11,6 +11,18 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type ChainVersion = 1 | 2;
 export const KEYED: ChainVersion = 2;
 
+/** The entry that keys an unkeyed chain; and the entry a key rotation appends, the first under the new key. */
+export const KEYED_ACTION = 'audit.chain.keyed';
+export const ROTATED_ACTION = 'audit.chain.rotated';
+
+/**
+ * A key's public name, 16 hex digits: HMAC-SHA256(key, "dx-audit-key-id"), cut. Rotation entries and the chain
+ * head name keys by it, so the log says which key made which entries without holding anything that opens them.
+ */
+export function auditKeyId(key: Buffer): string {
+  return createHmac('sha256', key).update('dx-audit-key-id', 'utf8').digest('hex').slice(0, 16);
+}
+
 /** The fields of an entry that its hash covers, named as the columns of `audit_log`. */
 export interface ChainedFields {
   sequence: number;

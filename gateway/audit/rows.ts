@@ -33,11 +33,12 @@ export function chainedFields(row: Row): ChainedFields {
   };
 }
 
-export async function readHead(client: Queryable, lock = false): Promise<ChainHead & { now: Date }> {
-  const { rows } = await client.query<{ sequence: string; hash: string; keyed_from: string | null; now: Date }>(
-    `SELECT sequence, hash, keyed_from, date_trunc('milliseconds', clock_timestamp()) AS now FROM audit_chain_head${lock ? ' FOR UPDATE' : ''}`,
+/** The head as appenders read it: also the database's clock and the id of the key that appends now (null: none recorded yet). */
+export async function readHead(client: Queryable, lock = false): Promise<ChainHead & { now: Date; keyId: string | null }> {
+  const { rows } = await client.query<{ sequence: string; hash: string; keyed_from: string | null; key_id: string | null; now: Date }>(
+    `SELECT sequence, hash, keyed_from, key_id, date_trunc('milliseconds', clock_timestamp()) AS now FROM audit_chain_head${lock ? ' FOR UPDATE' : ''}`,
   );
   const head = rows[0];
   if (!head) throw new Error('audit_chain_head has no row: the audit migration did not run');
-  return { sequence: Number(head.sequence), hash: head.hash, keyedFrom: head.keyed_from === null ? null : Number(head.keyed_from), now: head.now };
+  return { sequence: Number(head.sequence), hash: head.hash, keyedFrom: head.keyed_from === null ? null : Number(head.keyed_from), keyId: head.key_id, now: head.now };
 }

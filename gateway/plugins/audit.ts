@@ -19,17 +19,21 @@ declare module 'fastify' {
 export interface AuditOptions {
   /** The chain key (DX_AUDIT_KEY, gateway/audit/audit-key.ts). */
   key: Buffer;
+  /** The keys it replaced (DX_AUDIT_KEY_PREVIOUS), which verify the entries made before the rotation. */
+  previousKeys?: readonly Buffer[];
 }
 
 /**
  * Decorates `audit` (gateway/audit/audit-log.ts) and times appends in `dx_audit_append_duration_seconds`. On start,
- * keys a chain left unkeyed by an older version, and says loudly when the key does not verify the newest entry.
+ * keys a chain left unkeyed by an older version, rotates to a new key when a previous key made the newest entry,
+ * and says loudly when no configured key verifies the newest entry.
  */
 async function auditPlugin(app: FastifyInstance, options: AuditOptions): Promise<void> {
-  const log = createAuditLog(app.db, options.key);
+  const log = createAuditLog(app.db, options.key, options.previousKeys ?? []);
   const start = await log.startKeyed();
+  if (start.rotatedAt !== undefined) app.log.warn({ sequence: start.rotatedAt }, 'audit chain: rotated to the new DX_AUDIT_KEY; keep the previous key in DX_AUDIT_KEY_PREVIOUS while its entries must verify, and restart every other instance with the new key');
   if (start.keyedNow) app.log.warn('audit chain: the entries written so far are unkeyed (SHA-256); every entry from now on is keyed with DX_AUDIT_KEY');
-  if (!start.headVerifies) app.log.error('audit chain: DX_AUDIT_KEY does not verify the newest entry; the key differs from the one the chain was keyed with, or the entry was altered (GET /api/v1/audit/verify)');
+  if (!start.headVerifies) app.log.error('audit chain: DX_AUDIT_KEY does not verify the newest entry, nor does any key of DX_AUDIT_KEY_PREVIOUS; the key differs from the one the chain was keyed with, or the entry was altered (GET /api/v1/audit/verify)');
   const duration = new Histogram({
     name: 'dx_audit_append_duration_seconds',
     help: 'Time to append one audit log entry, including waiting for the chain head',

@@ -28,13 +28,13 @@ interface Outcome {
 }
 
 /** Runs the recipe with Node on `text` saved as a file, as an auditor would. */
-async function verifyWithRecipe(t: { teardown(fn: () => unknown): void }, text: string, key = TEST_AUDIT_KEY): Promise<Outcome> {
+async function verifyWithRecipe(t: { teardown(fn: () => unknown): void }, text: string, key = TEST_AUDIT_KEY, previousKeys?: string): Promise<Outcome> {
   const folder = mkdtempSync(join(tmpdir(), 'dx-audit-recipe-'));
   t.teardown(() => rmSync(folder, { recursive: true, force: true }));
   writeFileSync(join(folder, 'verify-audit-export.mjs'), recipe());
   writeFileSync(join(folder, 'audit.ndjson'), text);
   try {
-    const { stdout } = await run(process.execPath, ['verify-audit-export.mjs', 'audit.ndjson'], { cwd: folder, env: { PATH: process.env.PATH ?? '', AUDIT_KEY: key } });
+    const { stdout } = await run(process.execPath, ['verify-audit-export.mjs', 'audit.ndjson'], { cwd: folder, env: { PATH: process.env.PATH ?? '', AUDIT_KEY: key, ...(previousKeys === undefined ? {} : { AUDIT_KEY_PREVIOUS: previousKeys }) } });
     return { code: 0, output: stdout };
   } catch (err) {
     const failed = err as { code: number; stdout: string; stderr: string };
@@ -93,6 +93,22 @@ t.test('the recipe refuses an export with an entry changed, dropped, swapped or 
     t.equal(outcome.code, 1, `${what}: refused`);
     t.match(outcome.output, reason, what);
   }
+});
+
+t.test('after a key rotation the recipe verifies the export with the new key and the former one, and not without the former', async (t) => {
+  const first = await appWithHistory(t);
+  const newKey = 'rotated-audit-key-0123456789abcdefghijklmn';
+  const rotated = await buildTestApp(t, { instanceOf: first, env: { DX_AUDIT_KEY: newKey, DX_AUDIT_KEY_PREVIOUS: TEST_AUDIT_KEY } });
+  await createDepartment(rotated.app, rotated.adminKey, 'SWJ', '税务局');
+  const text = await exportText(rotated.app, rotated.adminKey);
+  t.ok(lines(text).some((entry) => entry.action === 'audit.chain.rotated'), 'the export holds the rotation point');
+  const outcome = await verifyWithRecipe(t, text, newKey, TEST_AUDIT_KEY);
+  t.equal(outcome.code, 0, outcome.output);
+  const without = await verifyWithRecipe(t, text, newKey);
+  t.equal(without.code, 1);
+  t.match(without.output, /BROKEN at entry 1: keyed with key [0-9a-f]{16}, which is neither AUDIT_KEY nor in AUDIT_KEY_PREVIOUS/);
+  const oldOnly = await verifyWithRecipe(t, text, TEST_AUDIT_KEY);
+  t.equal(oldOnly.code, 1, 'the former key alone does not verify what the new one made');
 });
 
 t.test('an entry altered in the database shows as broken in the next export', async (t) => {
