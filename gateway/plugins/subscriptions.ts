@@ -12,7 +12,7 @@ import { deriveSecrets, loadSubscriptionSecret, type SubscriptionSecrets } from 
 import { loadHolidayNotices } from '../subscriptions/holiday-notices.ts';
 import { recountPendingReplies } from '../subscriptions/reply-recount.ts';
 import { createSubscriptionStore, type SubscriptionStore } from '../subscriptions/store.ts';
-import type { ReaderDependencies } from '../subscriptions/topic-reader.ts';
+import type { ReaderDependencies } from '../kafka/topic-reader.ts';
 import { startWebhookDelivery } from '../subscriptions/webhook-delivery.ts';
 import { createWorkingDays, type WorkingDays } from '../subscriptions/working-days.ts';
 

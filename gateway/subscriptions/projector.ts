@@ -1,11 +1,10 @@
-import type { Message } from 'kafkajs';
+import { startGroupConsumer, type Worker } from '../kafka/group-consumer.ts';
 import { toDelivered, projectionFor, type DeliveredRecord } from './delivered-record.ts';
 import { auditDelivery, deliverableContext, type DeliveryDependencies } from './delivery.ts';
-import { startGroupConsumer, type Worker } from './group-consumer.ts';
 import { grantTopicRead, kafkaPrincipalOf } from './kafka-acls.ts';
 import { deliveryGroup, subscriptionTopic } from './model.ts';
 
-function toMessage(subscriptionId: string, record: DeliveredRecord): Message {
+function toMessage(subscriptionId: string, record: DeliveredRecord) {
   return {
     key: record.key,
     value: JSON.stringify(record.record),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Leases } from '../pipeline/leases.ts';
-import type { Worker } from './group-consumer.ts';
+import type { Worker } from '../kafka/group-consumer.ts';
 import type { DeliveryMode } from './model.ts';
 import type { SubscriptionStore } from './store.ts';
 import { createHeartbeat } from '../pipeline/heartbeat.ts';
