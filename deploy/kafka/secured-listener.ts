@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KAFKA_LIB } from './prerequisites.ts';
+import { KAFKA_LIB, KafkaPrerequisiteError } from './prerequisites.ts';
 
 const run = promisify(execFile);
 
-/** The broker's own super user on the secured listener: the gateway connects as it. */
+/** The gateway's SCRAM user on the secured listener, a super user of the local broker. */
 export const GATEWAY_KAFKA_USER = 'dx-gateway';
 const SCRAM_MECHANISM = 'SCRAM-SHA-512';
 
@@ -36,6 +36,9 @@ function secret(file: string): string {
 async function ensureTlsMaterial(dir: string): Promise<ReturnType<typeof tlsPaths>> {
   const paths = tlsPaths(dir);
   if (existsSync(paths.keystore)) return paths;
+  await run('openssl', ['version']).catch(() => {
+    throw new KafkaPrerequisiteError('The local broker makes the certificate of its secured listener with openssl, and no "openssl" command was found on PATH.');
+  });
   mkdirSync(paths.tls, { recursive: true, mode: 0o700 });
   const password = secret(paths.storePassword);
   writeFileSync(paths.extensions, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');

@@ -76,6 +76,14 @@ async function aclOf(world: World, subscriptionId: string): Promise<string> {
   return (await world.app.inject({ url: `/api/v1/subscriptions/${subscriptionId}`, headers: bearer(world.integrator.key) })).json().delivery.acl;
 }
 
+t.test('a second start reuses the running broker and reports the same secured listener', async (t) => {
+  const again = await ensureLocalKafka(options);
+  t.equal(again.started, false);
+  t.equal(again.pid, broker.pid);
+  t.same(again.secured, secured, 'same port, CA and gateway user');
+  t.same(secured.brokers, ['127.0.0.1:19594'], 'the secured listener is on port + 2');
+});
+
 t.test("on a broker with an authorizer the integrator reads its own subscription topic only, and after revocation not even that", async (t) => {
   const world = await securedWorld(t);
   const subscription = await subscribe(world, { delivery: { mode: 'kafka' } });
