@@ -7,7 +7,10 @@ export type KafkaAccessState = 'secured' | 'unsecured-allowed' | 'unsecured-refu
 
 export interface KafkaAccess {
   state(): Promise<KafkaAccessState>;
-  /** Throws DX_ERR_SUBSCRIPTION_KAFKA_UNSECURED (409, path `delivery.mode`) when kafka delivery is refused. */
+  /**
+   * Throws DX_ERR_SUBSCRIPTION_KAFKA_UNSECURED (409, path `delivery.mode`) when kafka delivery is refused, and
+   * DX_ERR_KAFKA_UNAVAILABLE (503) when the cluster cannot be asked.
+   */
   assertAllowed(): Promise<void>;
 }
 
@@ -36,7 +39,10 @@ export function createKafkaAccess(admin: KafkaAdmin, allowUnsecured: boolean): K
   return {
     state,
     async assertAllowed() {
-      if ((await state()) !== 'unsecured-refused') return;
+      const now = await state().catch((err: unknown) => {
+        throw dxError('DX_ERR_KAFKA_UNAVAILABLE', { cause: err });
+      });
+      if (now !== 'unsecured-refused') return;
       const message = 'is kafka, and the Kafka cluster has no authorizer: every client reaching it could read every topic; ask for http or webhook delivery (the operator may set DX_ALLOW_UNSECURED_KAFKA=true on a closed network)';
       throw dxError('DX_ERR_SUBSCRIPTION_KAFKA_UNSECURED', { message: `delivery.mode ${message}`, details: [{ path: 'delivery.mode', message }] });
     },
