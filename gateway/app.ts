@@ -9,6 +9,7 @@ import dbPlugin, { type DbOptions } from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
 import inputGuardPlugin from './plugins/input-guard.ts';
+import { kafkaConnectionOf } from './kafka/connection.ts';
 import kafkaPlugin from './plugins/kafka.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import schemaRegistryPlugin from './plugins/schema-registry.ts';
@@ -71,14 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(secretsPlugin, { keys: loadSecretKeys(config, app.log) });
     await app.register(dbPlugin, options.database);
     await app.register(kafkaPlugin, {
-      connection: {
-        brokers: options.kafkaBrokers,
-        clientId: config.KAFKA_CLIENT_ID,
-        ssl: config.KAFKA_SSL,
-        ...(config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
-          ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
-          : {}),
-      },
+      connection: kafkaConnectionOf(config, options.kafkaBrokers),
       topicDefaults: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
     });
     await app.register(authPlugin, { cacheMs: config.DX_AUTH_CACHE_MS, failuresPerMinute: config.DX_AUTH_FAILURES_PER_MINUTE });
@@ -106,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       webhook: { maxAttempts: config.DX_WEBHOOK_MAX_ATTEMPTS, backoffMs: config.DX_WEBHOOK_BACKOFF_MS, timeoutMs: config.DX_WEBHOOK_TIMEOUT_MS },
       holidayNoticesDir: options.holidayNoticesDir,
       streamLimits: { perPrincipal: config.DX_STREAMS_PER_PRINCIPAL, perInstance: config.DX_STREAMS_PER_INSTANCE },
+      kafkaAccess: { allowUnsecured: config.DX_ALLOW_UNSECURED_KAFKA, topicGraceMs: config.DX_SUBSCRIPTION_TOPIC_GRACE_HOURS * 3_600_000 },
     });
 
     await app.register(healthRoutes);

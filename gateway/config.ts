@@ -23,9 +23,12 @@ export const CONFIG_SCHEMA = Type.Object({
   ),
   KAFKA_LOCAL_PORT: Type.Integer({ minimum: 1024, maximum: 65534, default: 9092, description: 'Port of the local broker started when KAFKA_BROKERS is unset (its controller uses the next port).' }),
   KAFKA_CLIENT_ID: Type.String({ minLength: 1, default: 'dx-gateway', description: 'Kafka client id of the gateway.' }),
-  KAFKA_SSL: Type.Boolean({ default: false, description: 'Connect to Kafka over TLS.' }),
+  KAFKA_SSL: Type.Boolean({ default: false, description: "Connect to Kafka over TLS (with the system's CAs unless KAFKA_SSL_CA is set; set by any KAFKA_SSL_* file)." }),
+  KAFKA_SSL_CA: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of the CA(s) the brokers\' certificates are checked against; turns TLS on.' })),
+  KAFKA_SSL_CERT: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of the gateway\'s client certificate (mutual TLS), with KAFKA_SSL_KEY; turns TLS on.' })),
+  KAFKA_SSL_KEY: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of the private key of KAFKA_SSL_CERT (unencrypted; keep the file readable by the gateway only).' })),
   KAFKA_SASL_MECHANISM: Type.Optional(
-    StringEnum(['plain', 'scram-sha-256', 'scram-sha-512'] as const, { description: 'SASL mechanism for Kafka.' }),
+    StringEnum(['plain', 'scram-sha-256', 'scram-sha-512'] as const, { description: 'SASL mechanism for Kafka; plain only over TLS (it sends the password as is).' }),
   ),
   KAFKA_SASL_USERNAME: Type.Optional(Type.String({ minLength: 1, description: 'SASL user name.' })),
   KAFKA_SASL_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: 'SASL password.' })),
@@ -67,6 +70,11 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_AUDIT_KEY_PREVIOUS: Type.Optional(
     Type.String({ pattern: '^[^,]{32,}(,[^,]{32,})*$', description: 'Former audit keys, comma-separated, after a rotation: the entries made with them verify up to the rotation point, and the first start with a new DX_AUDIT_KEY records that point. Keep them as long as the entries they made must verify.' }),
   ),
+  DX_ALLOW_UNSECURED_KAFKA: Type.Boolean({
+    default: false,
+    description: 'Allow kafka-mode subscriptions on a cluster without an authorizer, where every client reaching the brokers may read every topic (demos, closed test networks). Unset: such subscriptions are refused.',
+  }),
+  DX_SUBSCRIPTION_TOPIC_GRACE_HOURS: Type.Number({ minimum: 0, maximum: 8760, default: 72, description: 'Hours after a kafka-mode subscription is revoked or expires before its dx.sub.<id> topic is deleted.' }),
   DX_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'Attempts to post one webhook batch before it is parked (a subscription may set its own).' }),
   DX_WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000, description: 'Wait before the second attempt of a webhook batch; it doubles with each attempt, up to 5 minutes, with jitter.' }),
   DX_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 50_000, default: 10_000, description: 'Longest a webhook receiver may take to answer one batch (at most 50 s, under the delivery consumer\'s session timeout).' }),
@@ -112,6 +120,11 @@ export function defaultAllowedHosts(config: Config): string {
   return config.DX_ALLOWED_HOSTS ?? (config.DATABASE_URL ? '' : '127.0.0.0/8,::1');
 }
 
+/** Whether the gateway talks TLS to Kafka: KAFKA_SSL, or any of the KAFKA_SSL_* files. */
+export function kafkaTlsEnabled(config: Pick<Config, 'KAFKA_SSL' | 'KAFKA_SSL_CA' | 'KAFKA_SSL_CERT' | 'KAFKA_SSL_KEY'>): boolean {
+  return config.KAFKA_SSL || config.KAFKA_SSL_CA !== undefined || config.KAFKA_SSL_CERT !== undefined || config.KAFKA_SSL_KEY !== undefined;
+}
+
 function crossFieldProblems(config: Static<typeof CONFIG_SCHEMA>): string[] {
   const problems: string[] = [];
   for (const entry of (config.DX_ALLOWED_HOSTS ?? '').split(',').filter((item) => item.trim() !== '')) {
@@ -129,6 +142,10 @@ function crossFieldProblems(config: Static<typeof CONFIG_SCHEMA>): string[] {
   const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
   if (sasl.some((value) => value !== undefined) && sasl.some((value) => value === undefined)) {
     problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');
+  }
+  if ((config.KAFKA_SSL_CERT === undefined) !== (config.KAFKA_SSL_KEY === undefined)) problems.push('KAFKA_SSL_CERT and KAFKA_SSL_KEY must be set together');
+  if (config.KAFKA_SASL_MECHANISM === 'plain' && !kafkaTlsEnabled(config)) {
+    problems.push('KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true (or KAFKA_SSL_CA) for TLS, or use scram-sha-512');
   }
   if (config.DATABASE_URL !== undefined && config.DX_SECRET_KEY === undefined && config.DX_SECRET_KEY_FILE === undefined) {
     problems.push('DX_SECRET_KEY or DX_SECRET_KEY_FILE must be set when DATABASE_URL is set (32 bytes, as 64 hex digits or base64: openssl rand -base64 32)');

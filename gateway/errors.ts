@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   DX_ERR_SUBSCRIPTION_NOT_SHARED: { status: 400, message: 'The resource is not shared and cannot be requested' },
   DX_ERR_SUBSCRIPTION_INACTIVE: { status: 403, message: 'The subscription is not active: it is pending, rejected, revoked or expired' },
   DX_ERR_SUBSCRIPTION_STATE: { status: 409, message: 'The subscription is not in a state that allows this' },
+  DX_ERR_SUBSCRIPTION_KAFKA_UNSECURED: { status: 409, message: 'kafka delivery is refused: the Kafka cluster has no authorizer, so the subscription topic could not be protected' },
   DX_ERR_HOST_REFUSED: { status: 400, message: 'The host is not allowed' },
   DX_ERR_ALLOWED_HOST_NOT_FOUND: { status: 404, message: 'No such allow-list entry' },
   DX_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },

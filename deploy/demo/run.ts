@@ -23,7 +23,7 @@ try {
   // The demo's sources run on this machine: loopback is allowed explicitly, even with a DATABASE_URL. It keeps its
   // secret key in the data folder even with DATABASE_URL set; the gateway warns about it.
   const keyFile = process.env.DX_SECRET_KEY === undefined && process.env.DX_SECRET_KEY_FILE === undefined ? { DX_SECRET_KEY_FILE: ensureGeneratedKeyFile(dataDir).path } : {};
-  config = loadConfig({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey, ...keyFile, ...auditKey });
+  config = loadConfig({ DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', DX_ALLOW_UNSECURED_KAFKA: 'true', ...process.env, DATA_DIR: dataDir, DX_ADMIN_TOKEN: adminKey, ...keyFile, ...auditKey });
 } catch (err) {
   process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(2);
@@ -89,6 +89,9 @@ process.stdout.write(
     `  data office    API key ${adminKey}`,
     ...Object.values(departments).map((department) => `  ${department.name.padEnd(10, '　')} API key ${department.key}`),
     `  (keys are kept in ${dataDir}; Ctrl-C stops the gateway, npm run kafka:stop the local broker)`,
+    ...(config.DX_ALLOW_UNSECURED_KAFKA
+      ? ['  DX_ALLOW_UNSECURED_KAFKA=true: kafka subscriptions are allowed even on a cluster without an authorizer, and the', "  local broker's PLAINTEXT port lets any local client read every topic; never run a production gateway so"]
+      : []),
     '',
   ].join('\n') + '\n',
 );

@@ -11,7 +11,7 @@ try {
       log.info({ brokers: process.env.KAFKA_BROKERS }, 'KAFKA_BROKERS is set; not starting a local broker');
     } else {
       const kafka = await ensureLocalKafka({ port });
-      log.info({ brokers: kafka.brokers, brokerPid: kafka.pid ?? 'not ours', logFile: kafka.logFile }, kafka.started ? 'local Kafka started' : 'local Kafka already running');
+      log.info({ brokers: kafka.brokers, secured: kafka.secured ? { brokers: kafka.secured.brokers, caFile: kafka.secured.caFile, user: kafka.secured.gateway.username } : 'unknown', brokerPid: kafka.pid ?? 'not ours', logFile: kafka.logFile }, kafka.started ? 'local Kafka started' : 'local Kafka already running');
     }
   } else if (command === 'stop') {
     const stopped = await stopLocalKafka({ port });

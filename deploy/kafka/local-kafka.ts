@@ -6,12 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { fetchKafkaJars, javaMajorVersion, KAFKA_HOME, KAFKA_LIB } from './prerequisites.ts';
+import { ensureGatewayUser, securedListenerEntries, securedListenerOf, securedProperties, type SecuredListener } from './secured-listener.ts';
 
 const run = promisify(execFile);
 
 export interface LocalKafkaOptions {
-  /** Client (PLAINTEXT) port on 127.0.0.1; the KRaft controller listens on port + 1. */
+  /** Client (PLAINTEXT) port on 127.0.0.1; the KRaft controller listens on port + 1, the secured listener on port + 2. */
   port?: number;
+  /** With the SASL_SSL listener and the authorizer (default true); false: PLAINTEXT only, no authorizer. */
+  secured?: boolean;
   /** Folder for the broker's data, config, log and pid file. */
   dir?: string;
   heap?: string;
@@ -27,6 +30,8 @@ export interface LocalKafka {
   logFile: string;
   /** False when an already running broker was reused. */
   started: boolean;
+  /** The SASL_SSL listener, when this folder's broker has one (undefined for a reused foreign broker). */
+  secured: SecuredListener | undefined;
 }
 
 export const DEFAULT_LOCAL_KAFKA_PORT = 9092;
@@ -45,17 +50,20 @@ function layout(options: LocalKafkaOptions) {
   };
 }
 
-function serverProperties(port: number, dataDir: string): string {
+function serverProperties(port: number, dataDir: string, secured: string[] | undefined): string {
   const controllerPort = port + 1;
+  const extra = secured ? securedListenerEntries(port) : undefined;
+  const also = (entry: string | undefined) => (entry ? `,${entry}` : '');
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${also(extra?.listener)}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${also(extra?.listener)}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${also(extra?.protocol)}`,
+    ...(secured ?? []),
     `log.dirs=${dataDir}`,
     'num.partitions=1',
     'default.replication.factor=1',
@@ -122,25 +130,28 @@ export async function ensureLocalKafka(options: LocalKafkaOptions = {}): Promise
   const paths = layout(options);
   const running = livePid(paths.pidFile);
   if (running !== undefined && (await brokerAnswers(paths.brokers))) {
-    return { brokers: paths.brokers, pid: running, logFile: paths.logFile, started: false };
+    await ensureGatewayUser(paths.dir, paths.brokers[0] as string);
+    return { brokers: paths.brokers, pid: running, logFile: paths.logFile, started: false, secured: securedListenerOf(paths.dir, paths.port) };
   }
   if (running === undefined && (await brokerAnswers(paths.brokers, 1000))) {
     if (options.reuseForeign === false) throw new Error(`Port ${paths.port} already has a Kafka broker that ${paths.dir} did not start.`);
     // Another checkout's broker, or one the user runs: reuse it rather than fight over the port.
-    return { brokers: paths.brokers, pid: undefined, logFile: paths.logFile, started: false };
+    return { brokers: paths.brokers, pid: undefined, logFile: paths.logFile, started: false, secured: undefined };
   }
 
   await javaMajorVersion();
   await fetchKafkaJars();
   mkdirSync(paths.dataDir, { recursive: true });
-  writeFileSync(paths.configFile, serverProperties(paths.port, paths.dataDir));
+  const secured = options.secured === false ? undefined : await securedProperties(paths.dir);
+  writeFileSync(paths.configFile, serverProperties(paths.port, paths.dataDir, secured));
   await formatStorage(paths.configFile, paths.dataDir);
 
   const pid = running ?? spawnBroker(paths, options.heap ?? '512m');
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   while (Date.now() < deadline) {
     if (await brokerAnswers(paths.brokers)) {
-      return { brokers: paths.brokers, pid, logFile: paths.logFile, started: running === undefined };
+      if (secured) await ensureGatewayUser(paths.dir, paths.brokers[0] as string);
+      return { brokers: paths.brokers, pid, logFile: paths.logFile, started: running === undefined, secured: secured && securedListenerOf(paths.dir, paths.port) };
     }
     if (livePid(paths.pidFile) === undefined) {
       throw new Error(`The local Kafka broker exited during start-up. Last lines of ${paths.logFile}:\n${logTail(paths.logFile)}`);

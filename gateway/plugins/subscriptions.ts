@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createLeases } from '../leasing/leases.ts';
 import { createRecordDecoder, type RecordDecoder } from '../subscriptions/delivered-record.ts';
 import type { DeliveryDependencies } from '../subscriptions/delivery.ts';
+import { createKafkaAccess, type KafkaAccess } from '../subscriptions/kafka-access.ts';
 import { kafkaPrincipalOf, removeTopicRead } from '../subscriptions/kafka-acls.ts';
 import { effectiveStatus, subscriptionTopic } from '../subscriptions/model.ts';
 import { startProjector } from '../subscriptions/projector.ts';
@@ -12,7 +13,8 @@ import { deriveSecrets, loadSubscriptionSecret, type SubscriptionSecrets } from 
 import { loadHolidayNotices } from '../subscriptions/holiday-notices.ts';
 import { recountPendingReplies } from '../subscriptions/reply-recount.ts';
 import { createSubscriptionStore, type SubscriptionStore } from '../subscriptions/store.ts';
-import type { ReaderDependencies } from '../subscriptions/topic-reader.ts';
+import { createTopicSweep } from '../subscriptions/topic-sweep.ts';
+import type { ReaderDependencies } from '../kafka/topic-reader.ts';
 import { startWebhookDelivery } from '../subscriptions/webhook-delivery.ts';
 import { createWorkingDays, type WorkingDays } from '../subscriptions/working-days.ts';
 
@@ -26,6 +28,8 @@ export interface SubscriptionsOptions {
   holidayNoticesDir?: string | undefined;
   /** Open event streams allowed per principal and per instance (DX_STREAMS_PER_PRINCIPAL, DX_STREAMS_PER_INSTANCE). */
   streamLimits?: StreamLimits;
+  /** DX_ALLOW_UNSECURED_KAFKA, and DX_SUBSCRIPTION_TOPIC_GRACE_HOURS in ms. */
+  kafkaAccess?: { allowUnsecured: boolean; topicGraceMs: number };
 }
 
 export interface StreamLimits {
@@ -52,6 +56,8 @@ export interface Subscriptions {
   /** Ends with the app: open event streams register here and are closed before the server closes. */
   streams: Set<OpenStream>;
   streamLimits: StreamLimits;
+  /** Whether kafka delivery may run on this cluster (an authorizer, or DX_ALLOW_UNSECURED_KAFKA). */
+  kafkaAccess: KafkaAccess;
 }
 
 declare module 'fastify' {
@@ -77,7 +83,10 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
   const clock = app.catalog.clock;
   const workingDays = createWorkingDays(loadHolidayNotices(options.holidayNoticesDir));
   await recountPendingReplies({ db: app.db, store, audit: app.audit, workingDays, log });
-  const deps: DeliveryDependencies = { db: app.db, kafka: app.kafka, store, secrets, decode, audit: app.audit, hostGuard: app.pipeline.hostGuard, log, clock, webhook: options.webhook };
+  const access = options.kafkaAccess ?? { allowUnsecured: false, topicGraceMs: 72 * 3_600_000 };
+  const kafkaAccess = createKafkaAccess(app.kafka.admin, access.allowUnsecured);
+  const sweepTopics = createTopicSweep({ kafka: app.kafka, store, clock, graceMs: access.topicGraceMs, log });
+  const deps: DeliveryDependencies = { db: app.db, kafka: app.kafka, kafkaAccess, store, secrets, decode, audit: app.audit, hostGuard: app.pipeline.hostGuard, log, clock, webhook: options.webhook };
 
   async function housekeeping(): Promise<void> {
     for (const expired of await store.expireDue(clock())) {
@@ -87,6 +96,7 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
     for (const closed of await store.aclsToRemove(clock())) {
       await store.setKafkaAcl(closed.id, await removeTopicRead(app.kafka.admin, subscriptionTopic(closed.id), kafkaPrincipalOf(closed.integratorId)));
     }
+    await sweepTopics();
   }
 
   const runtime = createDeliveryRuntime({
@@ -108,7 +118,7 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
     return items.map((item) => ({ subscriptionId: item.id, consumer: item.integratorName, state: effectiveStatus(item, clock()) }));
   });
 
-  app.decorate('subscriptions', { store, runtime, secrets, decode, reader: { kafka: app.kafka.client, admin: app.kafka.admin }, clock, workingDays, streams, streamLimits });
+  app.decorate('subscriptions', { store, runtime, secrets, decode, reader: { kafka: app.kafka.client, admin: app.kafka.admin }, clock, workingDays, streams, streamLimits, kafkaAccess });
   app.addHook('onReady', () => runtime.start());
   app.addHook('preClose', async () => {
     await Promise.allSettled([...streams].map((stream) => stream.close()));

@@ -1,7 +1,7 @@
 import { dxError } from '../errors.ts';
+import type { Positions } from '../kafka/topic-reader.ts';
 
-/** Next offset to read per partition of a resource topic, as decimal text (offsets are 64-bit). */
-export type Positions = Record<string, string>;
+export type { Positions };
 
 interface CursorBody {
   /** The topic the positions are on; a resource that moved to another topic makes old cursors invalid. */

@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { TopicMessage } from '../kafka/topic-message.ts';
 import { findCanonicalSchema } from '../../schemas/canonical.ts';
 import type { RegistrySchema } from '../../schemas/registry/types.ts';
 import { decodeWire, readWireSchemaId } from '../../schemas/wire.ts';
@@ -48,7 +48,7 @@ export function projectionFor(context: DeliveryContext, secrets: SubscriptionSec
 }
 
 /** The delivered form of one resource topic message; undefined when its value does not decode (it is skipped). */
-export async function toDelivered(message: KafkaMessage, partition: number, projection: Projection, decode: RecordDecoder): Promise<DeliveredRecord | undefined> {
+export async function toDelivered(message: TopicMessage, partition: number, projection: Projection, decode: RecordDecoder): Promise<DeliveredRecord | undefined> {
   const value = await decode(message.value);
   if (value === undefined) return undefined;
   const messageId = message.headers?.['dx-message-id'];

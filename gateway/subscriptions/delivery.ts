@@ -4,6 +4,7 @@ import type { Db } from '../plugins/db.ts';
 import type { KafkaService } from '../plugins/kafka.ts';
 import type { HostGuard } from '../security/host-guard.ts';
 import type { RecordDecoder } from './delivered-record.ts';
+import type { KafkaAccess } from './kafka-access.ts';
 import { isActive, type DeliveryMode } from './model.ts';
 import type { SubscriptionSecrets } from './secrets.ts';
 import type { DeliveryContext, SubscriptionStore } from './store.ts';
@@ -12,6 +13,7 @@ import type { DeliveryContext, SubscriptionStore } from './store.ts';
 export interface DeliveryDependencies {
   db: Db;
   kafka: KafkaService;
+  kafkaAccess: KafkaAccess;
   store: SubscriptionStore;
   secrets: SubscriptionSecrets;
   decode: RecordDecoder;

@@ -1,11 +1,12 @@
-import type { Message } from 'kafkajs';
+import type { Logger } from 'pino';
+import { startGroupConsumer, type Worker } from '../kafka/group-consumer.ts';
+import { allowTopicRead } from '../kafka/topic-acls.ts';
 import { toDelivered, projectionFor, type DeliveredRecord } from './delivered-record.ts';
 import { auditDelivery, deliverableContext, type DeliveryDependencies } from './delivery.ts';
-import { startGroupConsumer, type Worker } from './group-consumer.ts';
-import { grantTopicRead, kafkaPrincipalOf } from './kafka-acls.ts';
-import { deliveryGroup, subscriptionTopic } from './model.ts';
+import { kafkaPrincipalOf } from './kafka-acls.ts';
+import { deliveryGroup, subscriptionTopic, type Subscription } from './model.ts';
 
-function toMessage(subscriptionId: string, record: DeliveredRecord): Message {
+function toMessage(subscriptionId: string, record: DeliveredRecord) {
   return {
     key: record.key,
     value: JSON.stringify(record.record),
@@ -19,6 +20,26 @@ function toMessage(subscriptionId: string, record: DeliveredRecord): Message {
 }
 
 /**
+ * The subscription topic's protection, as `delivery.acl` shows it: `applied` (the integrator's principal alone may
+ * read it; set once), `failed` (setting the ACLs failed: nobody but super users reads it, retried at the next start),
+ * `no-authorizer` (every client may read it: DX_ALLOW_UNSECURED_KAFKA allowed that) or `refused` (no authorizer and
+ * no such permission: nothing is delivered; judged again at every start).
+ */
+async function aclState(deps: DeliveryDependencies, subscription: Subscription, target: string, log: Logger): Promise<string> {
+  if (subscription.kafkaAcl === 'applied') return 'applied';
+  const access = await deps.kafkaAccess.state();
+  if (access === 'unsecured-refused') return 'refused';
+  if (access === 'unsecured-allowed') return 'no-authorizer';
+  try {
+    await allowTopicRead(deps.kafka.admin, target, kafkaPrincipalOf(subscription.integratorId));
+    return 'applied';
+  } catch (err) {
+    log.warn({ err }, 'could not set the ACLs of the subscription topic');
+    return 'failed';
+  }
+}
+
+/**
  * kafka delivery: projects the resource topic into the subscription's own topic (`dx.sub.<id>`), JSON values of
  * the approved, masked fields keyed by the masked key. Consumer group `dx-gateway.sub.<id>` keeps the position:
  * a batch is produced (acks=all), audited, then committed, so a restart resumes where it was and at worst
@@ -29,14 +50,13 @@ export async function startProjector(deps: DeliveryDependencies, subscriptionId:
   const log = deps.log.child({ subscription: subscriptionId, mode: 'kafka' });
   const context = await deliverableContext(deps, subscriptionId, 'kafka', topic);
   if (!context) return { done: Promise.resolve(), stop: async () => undefined };
-  await Promise.all([deps.kafka.ensureTopic(topic), deps.kafka.ensureTopic(target)]);
-  if (context.subscription.kafkaAcl !== 'applied' && context.subscription.kafkaAcl !== 'no-authorizer') {
-    const outcome = await grantTopicRead(deps.kafka.admin, target, kafkaPrincipalOf(context.subscription.integratorId)).catch((err: unknown) => {
-      log.warn({ err }, 'could not set the ACLs of the subscription topic');
-      return 'failed';
-    });
-    await deps.store.setKafkaAcl(subscriptionId, outcome);
+  const acl = await aclState(deps, context.subscription, target, log);
+  if (acl !== context.subscription.kafkaAcl) await deps.store.setKafkaAcl(subscriptionId, acl);
+  if (acl === 'refused') {
+    if (context.subscription.kafkaAcl !== 'refused') log.warn('kafka delivery refused: the cluster has no authorizer and DX_ALLOW_UNSECURED_KAFKA is not set');
+    return { done: Promise.resolve(), stop: async () => undefined };
   }
+  await Promise.all([deps.kafka.ensureTopic(topic), deps.kafka.ensureTopic(target)]);
 
   return startGroupConsumer({
     kafka: deps.kafka.client,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Leases } from '../leasing/leases.ts';
-import type { Worker } from './group-consumer.ts';
+import type { Worker } from '../kafka/group-consumer.ts';
 import type { DeliveryMode } from './model.ts';
 import type { SubscriptionStore } from './store.ts';
 import { createLeasedWorkerLoop } from '../leasing/leased-workers.ts';

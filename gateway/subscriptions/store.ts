@@ -216,6 +216,17 @@ export function createSubscriptionStore(db: Db) {
       return rows;
     },
 
+    /** Of `ids`, the kafka subscriptions revoked or expired at `cutoff` or before (their topics may be deleted). */
+    async closedBefore(ids: string[], cutoff: Date): Promise<string[]> {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM subscriptions
+         WHERE id = ANY($1::uuid[]) AND delivery_mode = 'kafka'
+           AND ((status = 'revoked' AND revoked_at <= $2) OR (status IN ('active', 'expired') AND expires_at <= $2))`,
+        [ids, cutoff],
+      );
+      return rows.map((row) => row.id);
+    },
+
     /** A resource's subscriptions for lineage, newest first; optionally one integrator's only. */
     async forResource(resourceId: string, integratorId?: string): Promise<Subscription[]> {
       const { rows } = await db.query<Subscription>(

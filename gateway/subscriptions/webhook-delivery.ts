@@ -1,10 +1,10 @@
 import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KafkaMessage } from 'kafkajs';
+import { startGroupConsumer, type Worker } from '../kafka/group-consumer.ts';
+import type { TopicMessage } from '../kafka/topic-message.ts';
 import { backoffDelay } from '../pipeline/retry.ts';
 import { projectionFor, toDelivered } from './delivered-record.ts';
 import { auditDelivery, deliverableContext, type DeliveryDependencies } from './delivery.ts';
-import { startGroupConsumer, type Worker } from './group-consumer.ts';
 import { deliveryGroup, type Subscription } from './model.ts';
 import { postWebhook, WebhookError } from './webhook-client.ts';
 
@@ -74,13 +74,13 @@ export async function startWebhookDelivery(deps: DeliveryDependencies, subscript
     topic,
     onCrash: (err) => log.error({ err }, 'webhook delivery stopped'),
     async onBatch({ partition, messages, commit, signal, heartbeat }) {
-      for (const part of chunks<KafkaMessage>(messages, WEBHOOK_BATCH_RECORDS)) {
+      for (const part of chunks<TopicMessage>(messages, WEBHOOK_BATCH_RECORDS)) {
         const context = await deliverableContext(deps, subscriptionId, 'webhook', topic);
         if (!context) return 'stop';
         const projection = projectionFor(context, deps.secrets);
         const records = (await Promise.all(part.map((message) => toDelivered(message, partition, projection, deps.decode)))).filter((record) => record !== undefined);
-        const fromOffset = (part[0] as KafkaMessage).offset;
-        const toOffset = (part.at(-1) as KafkaMessage).offset;
+        const fromOffset = (part[0] as TopicMessage).offset;
+        const toOffset = (part.at(-1) as TopicMessage).offset;
         const id = batchId(subscriptionId, partition, fromOffset, toOffset);
         if (records.length > 0) {
           const body = JSON.stringify({ subscriptionId, resourceId: context.subscription.resourceId, batchId: id, records });

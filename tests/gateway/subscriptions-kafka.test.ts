@@ -18,7 +18,7 @@ t.test('kafka delivery projects the resource topic into the subscription topic: 
     t.match(message.headers, { 'dx-message-id': /^[0-9a-f]{32}$/, 'dx-subscription': subscription.id, 'dx-source-offset': /^\d+:\d+$/ });
   }
   const seen = await waitFor(async () => (await world.app.inject({ url: `/api/v1/subscriptions/${subscription.id}`, headers: bearer(world.integrator.key) })).json(), (body) => body.delivery.records === 4, 10_000);
-  t.equal(seen.delivery.acl, 'no-authorizer', 'the local broker has no authorizer, so no ACL is set (and none is needed)');
+  t.equal(seen.delivery.acl, 'applied', "the local broker has an authorizer: the integrator's principal was granted its topic");
   const audit = (await world.app.inject({ url: `/api/v1/audit?action=subscription.deliver&objectId=${subscription.id}`, headers: bearer(world.adminKey) })).json();
   t.equal(audit.items.reduce((sum: number, entry: { details: { records: number } }) => sum + entry.details.records, 0), 4, 'each delivered batch is audited with its count');
   t.match(audit.items[0].details, { mode: 'kafka', partition: Number, fromOffset: /^\d+$/, toOffset: /^\d+$/ });

@@ -78,6 +78,8 @@ export interface WorldOptions {
   /** Reuse a database (a second instance, or a restart). */
   databaseUrl?: string;
   adminKey?: string;
+  /** Another cluster than the shared test broker (give its credentials in `env`). */
+  kafkaBrokers?: string[];
 }
 
 export async function buildGateway(t: TestContext, options: WorldOptions = {}): Promise<{ app: FastifyInstance; adminKey: string; databaseUrl: string }> {
@@ -98,7 +100,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
   const app = await buildApp({
     config,
     database: { url: databaseUrl, poolSize: 6 },
-    kafkaBrokers: TEST_BROKERS,
+    kafkaBrokers: options.kafkaBrokers ?? TEST_BROKERS,
     logger: createLogger(config.LOG_LEVEL, sink),
     ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}),
     ...(options.catalog ? { catalog: options.catalog } : {}),

@@ -63,6 +63,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const now = clock();
     refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, body.delivery), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
+    if (body.delivery.mode === 'kafka') await app.subscriptions.kafkaAccess.assertAllowed();
     if (body.delivery.url !== undefined) {
       const url = new URL(body.delivery.url);
       await app.pipeline.hostGuard.resolve(url.hostname, webhookTarget(url));

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, type Positions } from '../../subscriptions/
 import { projectionFor, toDelivered, type DeliveredRecord } from '../../subscriptions/delivered-record.ts';
 import { auditDelivery, deliverableContext, type ReadyContext } from '../../subscriptions/delivery.ts';
 import { effectiveStatus, type DeliveryMode, type Subscription } from '../../subscriptions/model.ts';
-import { readPage } from '../../subscriptions/topic-reader.ts';
+import { readPage } from '../../kafka/topic-reader.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
 import { RecordsQuery, StreamQuery, SubscriptionParams } from './schemas.ts';
 import { openStream } from './stream.ts';

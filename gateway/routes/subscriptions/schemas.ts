@@ -104,7 +104,7 @@ export const SubscriptionBody = Type.Object({
     topic: Nullable(Type.String({ description: 'kafka: the topic to consume' })),
     consumerGroupPrefix: Nullable(Type.String({ description: 'kafka: consumer groups of the integrator must start with this' })),
     kafkaPrincipal: Nullable(Type.String({ description: 'kafka: the principal the ACLs name, where the cluster has an authorizer' })),
-    acl: Nullable(Type.String({ description: 'kafka: pending, applied, no-authorizer (every client may read), removed or failed' })),
+    acl: Nullable(Type.String({ description: 'kafka: pending, applied, failed, removed, no-authorizer (the cluster has none and DX_ALLOW_UNSECURED_KAFKA is set: every client may read) or refused (no authorizer: nothing is delivered)' })),
     records: Type.Integer({ description: 'Records delivered so far' }),
     lastDeliveredAt: Nullable(Timestamp),
     parked: Nullable(ParkedBody),

@@ -6,7 +6,7 @@ import { encodeCursor, type Positions } from '../../subscriptions/cursor.ts';
 import { projectionFor, toDelivered } from '../../subscriptions/delivered-record.ts';
 import { auditDelivery, deliverableContext, type ReadyContext } from '../../subscriptions/delivery.ts';
 import { effectiveStatus } from '../../subscriptions/model.ts';
-import { follow, type Follower } from '../../subscriptions/topic-reader.ts';
+import { follow, type Follower } from '../../kafka/topic-reader.ts';
 
 /** How often an open stream checks that its subscription is still active. */
 const CHECK_MS = 2000;

@@ -1,4 +1,5 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaClient } from './client.ts';
+import type { TopicMessage } from './topic-message.ts';
 
 const SESSION_TIMEOUT_MS = 60_000;
 
@@ -12,7 +13,7 @@ export interface Worker {
 
 export interface BatchContext {
   partition: number;
-  messages: KafkaMessage[];
+  messages: TopicMessage[];
   /** Aborted when the worker stops: end waits and requests at once. */
   signal: AbortSignal;
   heartbeat(): Promise<void>;
@@ -26,7 +27,7 @@ export interface BatchContext {
  * committed position after a restart. The handler answers 'stop' to end the worker without going further.
  */
 export async function startGroupConsumer(options: {
-  kafka: Kafka;
+  kafka: KafkaClient;
   groupId: string;
   topic: string;
   onBatch(context: BatchContext): Promise<'continue' | 'stop'>;

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { Positions } from './cursor.ts';
+import type { Consumer } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from './client.ts';
+import type { TopicMessage } from './topic-message.ts';
+
+/** Next offset to read per partition (keys are partition numbers), as decimal strings. */
+export type Positions = Record<string, string>;
 
 export interface ReaderDependencies {
-  kafka: Kafka;
-  admin: Admin;
+  kafka: KafkaClient;
+  admin: KafkaAdmin;
 }
 
 export interface PageResult {
-  batches: { partition: number; messages: KafkaMessage[] }[];
+  batches: { partition: number; messages: TopicMessage[] }[];
   /** Where the next page starts. */
   positions: Positions;
 }
@@ -17,7 +21,7 @@ const next = (offset: string) => (BigInt(offset) + 1n).toString();
 const max = (a: string, b: string) => (BigInt(a) >= BigInt(b) ? a : b);
 
 /** Start positions: the given ones, clamped to what the topic holds; partitions not given start at the earliest record. */
-async function startPositions(admin: Admin, topic: string, given: Positions): Promise<{ start: Positions; high: Positions }> {
+async function startPositions(admin: KafkaAdmin, topic: string, given: Positions): Promise<{ start: Positions; high: Positions }> {
   const start: Positions = {};
   const high: Positions = {};
   for (const { partition, low, high: end } of await admin.fetchTopicOffsets(topic)) {
@@ -32,7 +36,7 @@ async function startPositions(admin: Admin, topic: string, given: Positions): Pr
  * A consumer of its own (a fresh group that never commits, so it leaves nothing behind) reading `topic` from
  * `positions`. Consumer groups are the only way kafkajs reads; an empty group is removed by the broker.
  */
-async function openConsumer(deps: ReaderDependencies, topic: string, positions: Positions, onBatch: (partition: number, messages: KafkaMessage[]) => Promise<void>, onSkipped: (partition: number, lastOffset: string, highWatermark: string) => void): Promise<Consumer> {
+async function openConsumer(deps: ReaderDependencies, topic: string, positions: Positions, onBatch: (partition: number, messages: TopicMessage[]) => Promise<void>, onSkipped: (partition: number, lastOffset: string, highWatermark: string) => void): Promise<Consumer> {
   const consumer = deps.kafka.consumer({ groupId: `dx-gateway.read.${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
   // Batches of only control records (transaction markers) reach no handler; this moves past them.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => onSkipped(payload.partition, payload.lastOffset, payload.highWatermark));
@@ -81,7 +85,7 @@ export async function readPage(deps: ReaderDependencies, topic: string, given: P
       if (taken.length === 0) return;
       batches.push({ partition, messages: taken });
       count += taken.length;
-      positions[String(partition)] = next((taken.at(-1) as KafkaMessage).offset);
+      positions[String(partition)] = next((taken.at(-1) as TopicMessage).offset);
       check();
     },
     (partition, lastOffset, highWatermark) => {
@@ -112,7 +116,7 @@ export interface Follower {
  * Follows `topic` from `positions` until closed, handing each batch to `onBatch` in order with the positions
  * before it (a stream's source: each record's cursor is those positions moved past it).
  */
-export async function follow(deps: ReaderDependencies, topic: string, given: Positions, onBatch: (partition: number, messages: KafkaMessage[], before: Positions) => Promise<void>): Promise<Follower> {
+export async function follow(deps: ReaderDependencies, topic: string, given: Positions, onBatch: (partition: number, messages: TopicMessage[], before: Positions) => Promise<void>): Promise<Follower> {
   const { start } = await startPositions(deps.admin, topic, given);
   const positions: Positions = { ...start };
   const consumer = await openConsumer(
@@ -121,7 +125,7 @@ export async function follow(deps: ReaderDependencies, topic: string, given: Pos
     start,
     async (partition, messages) => {
       const before = { ...positions };
-      positions[String(partition)] = next((messages.at(-1) as KafkaMessage).offset);
+      positions[String(partition)] = next((messages.at(-1) as TopicMessage).offset);
       await onBatch(partition, messages, before);
     },
     (partition, lastOffset) => {
