@@ -2,6 +2,8 @@ import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { pinoLogCreator } from './logger.ts';
 
+export type KafkaClient = Kafka;
+
 export interface KafkaConnection {
   brokers: string[];
   clientId: string;

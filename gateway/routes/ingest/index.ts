@@ -5,7 +5,7 @@ import type { Principal } from '../../auth/principal.ts';
 import type { SourceRecord } from '../../../connectors/types.ts';
 import { dxError } from '../../errors.ts';
 import { createIngestRequests } from '../../pipeline/ingest-requests.ts';
-import { recordOutcomes } from '../../pipeline/publisher.ts';
+import { recordOutcomes } from '../../pipeline/batch.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
 
 const INGEST_BODY_LIMIT = 32 * 1024 * 1024;
