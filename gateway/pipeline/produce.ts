@@ -1,11 +1,8 @@
 import type { BatchSender, OutgoingMessage, TopicBatch } from '../kafka/send-batch.ts';
 
+// The produce stage: a prepared batch's messages sent in requests under the broker's size cap, in order, acks=all,
+// through a BatchSender (gateway/kafka/send-batch.ts: the shared producer, or a transaction).
 export type { BatchSender } from '../kafka/send-batch.ts';
-
-/**
- * The produce stage: a prepared batch's messages sent in requests under the broker's size cap, in order, acks=all,
- * through a BatchSender (gateway/kafka/send-batch.ts: the shared producer, or a transaction).
- */
 
 /** Kept under the broker's default message.max.bytes (1 MiB) with room for the request's own framing. */
 export const MAX_REQUEST_BYTES = 900 * 1024;

@@ -1,3 +1,4 @@
+import type { SourceRecord } from '../../connectors/types.ts';
 import type { Connector, RunRecord } from './connector-store.ts';
 import { withRetries, type BackoffOptions } from './retry.ts';
 import { attemptAtLeastOnce } from './runtime/at-least-once.ts';
@@ -47,7 +48,7 @@ export function createConnectorRuntime(deps: RuntimeDependencies) {
       return (await deps.store.run(runId)) as RunRecord;
     },
 
-    ingest: (connector: Connector, records: Parameters<typeof ingest>[3]) => ingest(deps, targetFor, connector, records),
+    ingest: (connector: Connector, records: readonly SourceRecord[]) => ingest(deps, targetFor, connector, records),
     replay: (connector: Connector, rejected: QuarantinedRecord[]) => replay(deps, targetFor, connector, rejected),
     test: (connector: Connector, limit: number) => dryRun(deps, connector, limit),
   };
