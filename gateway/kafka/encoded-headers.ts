@@ -32,7 +32,7 @@ export type EncodedHeaders = Buffer & { readonly encodedHeaders: true };
 export const asEncodedHeaders = (encoded: Buffer): EncodedHeaders => encoded as EncodedHeaders;
 
 /** Encoded headers where kafkajs takes `headers`: its types know only maps of names to values. */
-export const asHeaders = (encoded: Buffer): IHeaders => encoded as unknown as IHeaders;
+const asHeaders = (encoded: Buffer): IHeaders => encoded as unknown as IHeaders;
 
 /** The bytes headers take encoded, for writeHeaders; `valueBytes` receives the byte length of each value. */
 export function encodedHeadersLength(names: readonly Buffer[], values: readonly string[], valueBytes: number[]): number {
