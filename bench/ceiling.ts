@@ -10,7 +10,7 @@ export interface CeilingResult {
 }
 
 /**
- * Headers of the gateway's size and number (see publisher.ts), a 32-character message id and `dx-source`, handed
+ * Headers of the gateway's size and number (see gateway/pipeline/encode/encode-batch.ts), a 32-character message id and `dx-source`, handed
  * over encoded as the gateway hands them to the patched producer.
  */
 function provenanceLike(key: string): IHeaders {

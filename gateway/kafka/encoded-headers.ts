@@ -22,8 +22,17 @@ function writeVarint(buffer: Buffer, offset: number, value: number): number {
   return offset;
 }
 
+/**
+ * A record's headers already encoded as Kafka writes them (see writeHeaders): the patched producer copies such a
+ * Buffer into the record instead of encoding a map. Only gateway/kafka/ hands it to kafkajs (send-batch.ts).
+ */
+export type EncodedHeaders = Buffer & { readonly encodedHeaders: true };
+
+/** Bytes written by writeHeaders (or encodeHeaders), as the headers of an outgoing message. */
+export const asEncodedHeaders = (encoded: Buffer): EncodedHeaders => encoded as EncodedHeaders;
+
 /** Encoded headers where kafkajs takes `headers`: its types know only maps of names to values. */
-export const asHeaders = (encoded: Buffer): IHeaders => encoded as unknown as IHeaders;
+const asHeaders = (encoded: Buffer): IHeaders => encoded as unknown as IHeaders;
 
 /** The bytes headers take encoded, for writeHeaders; `valueBytes` receives the byte length of each value. */
 export function encodedHeadersLength(names: readonly Buffer[], values: readonly string[], valueBytes: number[]): number {

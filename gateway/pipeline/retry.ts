@@ -1,18 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { isRetriableKafkaError } from '../kafka/errors.ts';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'PROTOCOL_CONNECTION_LOST']);
-
-// kafkajs gives up on a down broker with these; the broker may be back by the next attempt.
-const KAFKA_TRANSIENT = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSConnectionClosedError']);
 
 /** Transient faults worth another attempt; configuration and programming errors are not. */
 export function isRetriable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const { retriable, code, name } = error as Error & { retriable?: unknown; code?: unknown };
+  const { retriable, code } = error as Error & { retriable?: unknown; code?: unknown };
   if (retriable === true) return true;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-  if (KAFKA_TRANSIENT.has(name)) return true;
+  if (isRetriableKafkaError(error)) return true;
   if (error.cause !== undefined && error.cause !== error && isRetriable(error.cause)) return true;
   return isDatabaseUnavailable(error);
 }

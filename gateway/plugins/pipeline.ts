@@ -6,9 +6,10 @@ import type { Logger } from 'pino';
 import { CONNECTOR_DEFINITIONS, createConnectorRegistry, type ConnectorTypeRegistry } from '../../connectors/registry.ts';
 import { getCanonicalSchema } from '../../schemas/canonical.ts';
 import { createValidator } from '../../schemas/validate.ts';
+import { batchSender } from '../kafka/send-batch.ts';
 import { createConnectorStore, type ConnectorStore } from '../pipeline/connector-store.ts';
 import { createLeases } from '../leasing/leases.ts';
-import { createPreparePool } from '../pipeline/prepare-pool.ts';
+import { createPreparePool } from '../pipeline/prepare/prepare-pool.ts';
 import { createRetention, type RetentionDays } from '../pipeline/retention.ts';
 import { createConnectorRuntime, type ConnectorRuntime } from '../pipeline/runtime.ts';
 import { createScheduler, type Scheduler } from '../pipeline/scheduler.ts';
@@ -65,7 +66,7 @@ async function pipelinePlugin(app: FastifyInstance, options: PipelineOptions): P
   const runtime = createConnectorRuntime({
     store,
     types,
-    producer: app.kafka.producer,
+    producer: batchSender(app.kafka.producer),
     kafka: app.kafka.client,
     ensureTopic: (topic, spec) => app.kafka.ensureTopic(topic, spec),
     schemaIdFor: async (name) => {

@@ -1,4 +1,4 @@
-import { OFFSETS_TOPIC } from '../pipeline/offsets-topic.ts';
+import { OFFSETS_TOPIC } from '../kafka/connector-offsets.ts';
 
 /**
  * Topics the gateway itself writes, or Kafka keeps for itself: no connector publishes onto them and no catalogue

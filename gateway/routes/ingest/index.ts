@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Principal } from '../../auth/principal.ts';
-import type { SourceRecord } from '../../../connectors/types.ts';
 import { dxError } from '../../errors.ts';
+import { isKafkaError } from '../../kafka/errors.ts';
 import { createIngestRequests } from '../../pipeline/ingest-requests.ts';
-import { recordOutcomes } from '../../pipeline/publisher.ts';
+import { createPush } from '../../pipeline/push.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
 
 const INGEST_BODY_LIMIT = 32 * 1024 * 1024;
@@ -31,7 +30,7 @@ function parseNdjson(text: string): unknown[] {
 
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, runtime } = app.pipeline;
-  const requests = createIngestRequests(app.db, app.secretBox);
+  const push = createPush({ db: app.db, store, runtime, requests: createIngestRequests(app.db, app.secretBox) });
   const recordPush = (principal: Principal | null, connectorId: string, answer: Static<typeof IngestAnswer>) =>
     app.audit.record({ principal, action: 'ingest.push', object: { type: 'connector', id: connectorId }, details: { requestId: answer.requestId, records: answer.results.length, accepted: answer.accepted, rejected: answer.rejected } });
   app.addContentTypeParser(['application/x-ndjson', 'application/jsonl'], { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (_request, body, done) => {
@@ -63,40 +62,28 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.body.length > max) throw dxError('DX_ERR_PAYLOAD_TOO_LARGE', { message: `At most ${max} records per request; this one has ${request.body.length}` });
 
     const key = request.headers['idempotency-key'];
-    if (key !== undefined) {
-      const claim = await requests.claim(connector.id, key, requests.hash(JSON.stringify(request.body)));
-      if (claim.kind === 'conflict') throw dxError('DX_ERR_IDEMPOTENCY_CONFLICT', { message: claim.reason });
-      if (claim.kind === 'replay') {
-        const answer = claim.response as Static<typeof IngestAnswer>;
-        // The first answer may have been a 503 because its entry could not be written: the replay records it then.
-        const push = { action: 'ingest.push', object: { type: 'connector', id: connector.id }, details: { requestId: answer.requestId } };
-        if (!(await app.audit.has(push))) await recordPush(request.principal, connector.id, answer);
-        return reply.status(202).header('idempotent-replayed', 'true').send(answer as never);
-      }
-    }
-    const requestId = key ?? randomUUID();
-    const records: SourceRecord[] = request.body.map((value, index) => ({ partition: 'push', offset: { request: requestId, index }, value }));
-    let sent = false;
+    let pushed: Awaited<ReturnType<typeof push>>;
     try {
-      const published = await runtime.ingest(connector, records);
-      const answer = {
-        requestId,
-        accepted: published.published,
-        rejected: published.rejected.length,
-        results: recordOutcomes(published).map((outcome, index) => (outcome.status === 'published' ? { index, status: outcome.status, key: outcome.key } : { index, status: outcome.status, errors: outcome.errors })),
-      };
-      if (key !== undefined) await requests.complete(connector.id, key, answer);
-      request.log.info({ connectorId: connector.id, accepted: answer.accepted, rejected: answer.rejected }, 'records pushed');
-      sent = true;
-      await recordPush(request.principal, connector.id, answer);
-      return reply.status(202).send(answer);
+      pushed = await push(connector, request.body, key);
     } catch (err) {
-      // Kafka has the records and the answer is stored: the sender's retry with the key replays it and records the entry.
-      if (sent) throw dxError('DX_ERR_AUDIT_PUSH_UNRECORDED', { cause: err });
-      if (key !== undefined) await requests.abandon(connector.id, key).catch(() => undefined);
-      if (err instanceof Error && err.name.startsWith('KafkaJS')) throw dxError('DX_ERR_KAFKA_UNAVAILABLE', { cause: err });
+      if (isKafkaError(err)) throw dxError('DX_ERR_KAFKA_UNAVAILABLE', { cause: err });
       throw err;
     }
+    const { answer, replayed } = pushed;
+    if (replayed) {
+      // The first answer may have been a 503 because its entry could not be written: the replay records it then.
+      const entry = { action: 'ingest.push', object: { type: 'connector', id: connector.id }, details: { requestId: answer.requestId } };
+      if (!(await app.audit.has(entry))) await recordPush(request.principal, connector.id, answer);
+      return reply.status(202).header('idempotent-replayed', 'true').send(answer);
+    }
+    request.log.info({ connectorId: connector.id, accepted: answer.accepted, rejected: answer.rejected }, 'records pushed');
+    try {
+      await recordPush(request.principal, connector.id, answer);
+    } catch (err) {
+      // Kafka has the records and the answer is stored: the sender's retry with the key replays it and records the entry.
+      throw dxError('DX_ERR_AUDIT_PUSH_UNRECORDED', { cause: err });
+    }
+    return reply.status(202).send(answer);
   });
 };
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { clearSourceFields, maskIdentifiers, redactErrors, redactOffset, redactSource } from '../../../gateway/pipeline/dead-letter.ts';
+import { clearSourceFields, maskIdentifiers, redactErrors, redactOffset, redactSource } from '../../../gateway/pipeline/encode/dead-letter.ts';
 
 t.test('ID numbers and credit codes are masked wherever they appear, other digits are left alone', async (t) => {
   t.equal(maskIdentifiers('11010519491231002X'), '110105***********X');

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { encodeHeaders } from '../../../gateway/kafka/encoded-headers.ts';
-import { joinBodies, MessageBodies, unpackBatch } from '../../../gateway/pipeline/packed-batch.ts';
+import { joinBodies, MessageBodies } from '../../../gateway/pipeline/encode/message-bodies.ts';
+import { unpackBatch } from '../../../gateway/pipeline/prepare/packed-batch.ts';
 import { getCanonicalSchema } from '../../../schemas/canonical.ts';
 import { encodeWire } from '../../../schemas/wire.ts';
 

@@ -4,11 +4,12 @@ import type { SourceRecord } from '../../../connectors/types.ts';
 import { createFixtureGenerator } from '../../../schemas/fixtures/index.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../../../schemas/fixtures/household-register.ts';
 import { createValidator } from '../../../schemas/validate.ts';
-import { transferables, unpackBatch } from '../../../gateway/pipeline/packed-batch.ts';
-import { createPreparePool } from '../../../gateway/pipeline/prepare-pool.ts';
-import { buildTarget, type TargetSpec } from '../../../gateway/pipeline/prepare-target.ts';
-import { prepareBatch, recordOutcomes, type PreparedBatch } from '../../../gateway/pipeline/publisher.ts';
-import { messageId } from '../../../gateway/pipeline/message-id.ts';
+import { transferables, unpackBatch } from '../../../gateway/pipeline/prepare/packed-batch.ts';
+import { createPreparePool } from '../../../gateway/pipeline/prepare/prepare-pool.ts';
+import { buildTarget, type TargetSpec } from '../../../gateway/pipeline/prepare/prepare-target.ts';
+import { recordOutcomes, type PreparedBatch } from '../../../gateway/pipeline/batch.ts';
+import { prepareBatch } from '../../../gateway/pipeline/prepare/prepare-batch.ts';
+import { messageId } from '../../../gateway/pipeline/encode/message-id.ts';
 import { encodeHeaders } from '../../../gateway/kafka/encoded-headers.ts';
 import { encodeWire } from '../../../schemas/wire.ts';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../../../schemas/fixtures/household-register.ts';
 import { createValidator } from '../../../schemas/validate.ts';
-import { createTargetCache, type TargetSpec } from '../../../gateway/pipeline/prepare-target.ts';
+import { createTargetCache, type TargetSpec } from '../../../gateway/pipeline/prepare/prepare-target.ts';
 
 const spec = (connectorId: string, version = 'v1'): TargetSpec => ({
   connectorId,

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { SourceRecord } from '../../../connectors/types.ts';
-import { fromColumns, toColumns } from '../../../gateway/pipeline/record-columns.ts';
+import { fromColumns, toColumns } from '../../../gateway/pipeline/prepare/record-columns.ts';
 
 /** What a worker receives: the columns copied as postMessage copies them, turned back into records. */
 const acrossThreads = (records: SourceRecord[]) => fromColumns(structuredClone(toColumns(records)));

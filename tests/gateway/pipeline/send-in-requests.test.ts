@@ -1,6 +1,6 @@
-import type { TopicMessages } from 'kafkajs';
+import type { TopicBatch } from '../../../gateway/kafka/send-batch.ts';
 import t from 'tap';
-import { sendInRequests, type BatchSender } from '../../../gateway/pipeline/publisher.ts';
+import { sendInRequests, type BatchSender } from '../../../gateway/pipeline/produce.ts';
 
 /** A producer that records each request and acknowledges it only when the test says so. */
 function controlledSender() {
@@ -17,7 +17,7 @@ function controlledSender() {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 // Two requests: each message is about 600 KB, so no two fit under the 900 KB cap.
-const TWO_REQUESTS: TopicMessages[] = [{ topic: 'population.person', messages: [{ key: 'a', value: Buffer.alloc(600_000) }, { key: 'b', value: Buffer.alloc(600_000) }] }];
+const TWO_REQUESTS: TopicBatch[] = [{ topic: 'population.person', messages: [{ key: 'a', value: Buffer.alloc(600_000) }, { key: 'b', value: Buffer.alloc(600_000) }] }];
 
 t.test('a batch of several requests is handed over only when its last request is', async (t) => {
   const { sender, requests } = controlledSender();

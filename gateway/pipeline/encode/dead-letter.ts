@@ -1,8 +1,8 @@
-import { maskCreditCode } from '../../schemas/formats/credit-code.ts';
-import { maskIdNumber } from '../../schemas/formats/id-number.ts';
-import type { JsonValue } from '../../connectors/types.ts';
-import type { RejectedRecord } from './connector-store.ts';
-import { ruleOf, type MappingSpec } from './mapping/spec.ts';
+import { maskCreditCode } from '../../../schemas/formats/credit-code.ts';
+import { maskIdNumber } from '../../../schemas/formats/id-number.ts';
+import type { JsonValue } from '../../../connectors/types.ts';
+import type { RejectedRecord } from '../batch.ts';
+import { ruleOf, type MappingSpec } from '../mapping/spec.ts';
 
 /**
  * What a dead-letter message may carry of a rejected record. The topic is readable by any client the broker lets

@@ -1,31 +1,7 @@
-import type { Message, TopicMessages } from 'kafkajs';
 import type { Type } from 'avsc';
-import { encodeWireInto } from '../../schemas/wire.ts';
-import { asHeaders, encodedHeadersLength, writeHeaders } from '../kafka/encoded-headers.ts';
-import type { PreparedBatch } from './publisher.ts';
-
-/**
- * A prepared batch in the form one thread hands to another: every message's value and encoded headers in one
- * ArrayBuffer that is moved, not copied, and keys and timestamps as flat string lists (cheap to clone). Cloning
- * 1,000 messages as objects would cost the receiving event loop about as much as preparing them. Every message has a
- * key, a value and encoded headers.
- */
-export interface PackedBatch extends Omit<PreparedBatch, 'topicMessages' | 'publishedKeys'> {
-  topics: { topic: string; count: number }[];
-  keys: string[];
-  timestamps: string[];
-  /** Per message, its value, then its headers as the record carries them (see writeHeaders). */
-  bodies: ArrayBuffer;
-  /** Where each message's value ends in `bodies`; its headers follow, up to the next message. */
-  valueEnds: Uint32Array;
-  /** Where each message's headers end in `bodies`. */
-  headerEnds: Uint32Array;
-}
-
-/** What a packed batch moves to the receiving thread instead of copying. */
-export function transferables(packed: PackedBatch): ArrayBuffer[] {
-  return [packed.bodies, packed.valueEnds.buffer as ArrayBuffer, packed.headerEnds.buffer as ArrayBuffer, packed.accepted.buffer as ArrayBuffer];
-}
+import { encodeWireInto } from '../../../schemas/wire.ts';
+import { encodedHeadersLength, writeHeaders } from '../../kafka/encoded-headers.ts';
+import type { PackedBatch } from '../batch.ts';
 
 /**
  * The messages of one topic written one after the other, values and headers straight into one growing buffer (no
@@ -116,22 +92,4 @@ export function joinBodies(parts: { topic: string; bodies: MessageBodies }[]): P
     timestamps.push(...part.bodies.timestamps);
   }
   return { topics: present.map(({ topic, bodies: part }) => ({ topic, count: part.count })), keys, timestamps, bodies, valueEnds, headerEnds };
-}
-
-export function unpackBatch(packed: PackedBatch): PreparedBatch {
-  const { topics, keys, timestamps, bodies, valueEnds, headerEnds, ...rest } = packed;
-  let index = 0;
-  let start = 0;
-  const topicMessages: TopicMessages[] = topics.map(({ topic, count }) => {
-    const messages: Message[] = [];
-    for (let n = 0; n < count; n++, index++) {
-      const valueEnd = valueEnds[index] as number;
-      const headerEnd = headerEnds[index] as number;
-      const headers = asHeaders(Buffer.from(bodies, valueEnd, headerEnd - valueEnd));
-      messages.push({ key: keys[index] as string, value: Buffer.from(bodies, start, valueEnd - start), headers, timestamp: timestamps[index] as string });
-      start = headerEnd;
-    }
-    return { topic, messages };
-  });
-  return { ...rest, publishedKeys: keys.slice(0, rest.published), topicMessages };
 }

@@ -1,4 +1,4 @@
-import type { JsonValue, SourceRecord } from '../../connectors/types.ts';
+import type { JsonValue, SourceRecord } from '../../../connectors/types.ts';
 
 /**
  * Objects of one shape (the same keys in the same order, as a database driver gives rows) as their key names once

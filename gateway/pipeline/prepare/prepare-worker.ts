@@ -1,8 +1,9 @@
 import { parentPort } from 'node:worker_threads';
-import { createValidator } from '../../schemas/validate.ts';
+import { createValidator } from '../../../schemas/validate.ts';
+import type { TargetSpec } from '../batch.ts';
 import { transferables } from './packed-batch.ts';
-import { createTargetCache, type TargetSpec } from './prepare-target.ts';
-import { prepareBatch } from './publisher.ts';
+import { prepareBatch } from './prepare-batch.ts';
+import { createTargetCache } from './prepare-target.ts';
 import { fromColumns, type RecordColumns } from './record-columns.ts';
 
 /** A worker thread that maps, validates and encodes batches for the pipeline (see prepare-pool.ts). */

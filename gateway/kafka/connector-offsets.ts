@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Message } from 'kafkajs';
 import type { JsonValue } from '../../connectors/types.ts';
+import type { KafkaClient } from './client.ts';
+import type { OutgoingMessage, TopicBatch } from './send-batch.ts';
 
 /**
  * Source offsets of exactly-once connectors, as Kafka Connect keeps them: a compacted topic written in the same
@@ -15,12 +16,17 @@ function offsetKey(connectorId: string, partition: string): string {
   return `${connectorId}\u0000${partition}`;
 }
 
-export function offsetMessages(connectorId: string, offsets: Map<string, JsonValue>): Message[] {
+/** The offsets of a batch, for the transaction that writes the batch. */
+export function offsetsBatch(connectorId: string, offsets: Map<string, JsonValue>): TopicBatch {
+  return { topic: OFFSETS_TOPIC, messages: offsetMessages(connectorId, offsets) };
+}
+
+function offsetMessages(connectorId: string, offsets: Map<string, JsonValue>): OutgoingMessage[] {
   return [...offsets].map(([partition, offset]) => ({ key: offsetKey(connectorId, partition), value: JSON.stringify({ connectorId, partition, offset }) }));
 }
 
 /** A record whose arrival tells a reader it has seen every committed write before it. */
-export function syncMessage(connectorId: string): { nonce: string; message: Message } {
+export function syncMessage(connectorId: string): { nonce: string; message: OutgoingMessage } {
   const nonce = randomUUID();
   return { nonce, message: { key: offsetKey(connectorId, SYNC_PARTITION), value: JSON.stringify({ connectorId, partition: SYNC_PARTITION, nonce }) } };
 }
@@ -29,7 +35,7 @@ export function syncMessage(connectorId: string): { nonce: string; message: Mess
  * Reads the committed offsets of one connector (read_committed) up to the sync record with `nonce`, which the
  * caller committed just before; everything committed earlier is then known to have been read.
  */
-export async function readCommittedOffsets(kafka: Kafka, connectorId: string, nonce: string, timeoutMs = 30_000): Promise<Map<string, JsonValue>> {
+export async function readCommittedOffsets(kafka: KafkaClient, connectorId: string, nonce: string, timeoutMs = 30_000): Promise<Map<string, JsonValue>> {
   const consumer = kafka.consumer({ groupId: `dx-offsets-reader-${randomUUID()}`, readUncommitted: false });
   const offsets = new Map<string, JsonValue>();
   await consumer.connect();

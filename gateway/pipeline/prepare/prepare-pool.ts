@@ -1,12 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { SourceRecord } from '../../connectors/types.ts';
-import type { RecordValidator } from '../../schemas/validate.ts';
-import { unpackBatch, type PackedBatch } from './packed-batch.ts';
-import { createTargetCache, type TargetSpec } from './prepare-target.ts';
+import type { SourceRecord } from '../../../connectors/types.ts';
+import type { RecordValidator } from '../../../schemas/validate.ts';
+import type { PackedBatch, PreparedBatch, TargetSpec } from '../batch.ts';
+import { unpackBatch } from './packed-batch.ts';
+import { prepareBatch } from './prepare-batch.ts';
+import { createTargetCache } from './prepare-target.ts';
 import { toColumns } from './record-columns.ts';
 import type { PrepareRequest } from './prepare-worker.ts';
-import { prepareBatch, type PreparedBatch } from './publisher.ts';
 
 // Compiled into build/, the worker is plain JavaScript; run from the TypeScript sources, it goes through an entry
 // that registers tsx first (worker threads do not inherit the loader).

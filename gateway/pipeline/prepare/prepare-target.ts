@@ -1,22 +1,9 @@
-import { getCanonicalSchema } from '../../schemas/canonical.ts';
-import type { RecordValidator } from '../../schemas/validate.ts';
-import { createMapper } from './mapping/apply.ts';
-import type { MappingSpec } from './mapping/spec.ts';
-import type { PublishTarget } from './publisher.ts';
+import { getCanonicalSchema } from '../../../schemas/canonical.ts';
+import type { RecordValidator } from '../../../schemas/validate.ts';
+import type { PublishTarget, TargetSpec } from '../batch.ts';
+import { createMapper } from '../mapping/apply.ts';
 
-/** What a publish target is made from: plain data, so a worker thread can build the same target. */
-export interface TargetSpec {
-  connectorId: string;
-  /** Changes whenever the connector does (its updatedAt): a target built from an older spec is rebuilt. */
-  version: string;
-  schemaName: string;
-  schemaId: number;
-  topic: string;
-  deadLetterTopic: string;
-  mapping: MappingSpec;
-  /** Source fields a dead letter may carry in clear: mapped only to catalogue items of sensitivity 1 or 2. */
-  clearSourceFields: string[];
-}
+export type { TargetSpec } from '../batch.ts';
 
 export function buildTarget(spec: TargetSpec, validator: RecordValidator): PublishTarget {
   const schema = getCanonicalSchema(spec.schemaName as never);
