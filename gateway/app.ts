@@ -16,6 +16,7 @@ import secretsPlugin from './plugins/secrets.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import subscriptionsPlugin from './plugins/subscriptions.ts';
+import servicesPlugin from './plugins/services.ts';
 import uiPlugin from './plugins/ui.ts';
 import allowedHostRoutes from './routes/allowed-hosts/index.ts';
 import auditRoutes from './routes/audit/index.ts';
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       streamLimits: { perPrincipal: config.DX_STREAMS_PER_PRINCIPAL, perInstance: config.DX_STREAMS_PER_INSTANCE },
     });
 
+    await app.register(servicesPlugin);
     await app.register(healthRoutes);
     await app.register(principalRoutes);
     await app.register(validateRoutes);
