@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { REGISTRY_ERRORS, RegistryError } from '../../../schemas/registry/index.ts';
-import { formatErrors } from '../../validation-messages.ts';
+import { formatErrors } from '../../../schemas/validation-errors.ts';
 
 interface Rendered {
   status: number;
