@@ -110,3 +110,22 @@ t.test('catalogue resources and publisher assignments whose entry cannot be writ
   t.equal(assigned.statusCode, 503, assigned.body);
   t.same((await world.app.inject({ url: `/api/v1/catalog/resources/${world.resource.id}/publishers`, headers: admin })).json().items, [], 'no department was assigned');
 });
+
+t.test('schema registry writes whose entry cannot be written are not made', async (t) => {
+  const { app, adminKey, databaseUrl } = await buildTestApp(t);
+  const admin = bearer(adminKey);
+  const subject = `unaudited-${Date.now()}-value`;
+  const schema = JSON.stringify({ type: 'record', name: 'Unaudited', fields: [{ name: 'a', type: ['null', 'string'], default: null }] });
+  t.equal((await app.inject({ method: 'POST', url: `/registry/subjects/${subject}-kept/versions`, headers: admin, payload: { schema } })).statusCode, 200);
+  await breakAuditAppends(t, databaseUrl);
+
+  const registered = await app.inject({ method: 'POST', url: `/registry/subjects/${subject}/versions`, headers: admin, payload: { schema } });
+  t.equal(registered.statusCode, 503, registered.body);
+  t.match(registered.json(), { error_code: Number, message: /audit log/ });
+  t.equal((await app.inject({ url: `/registry/subjects/${subject}/versions`, headers: admin })).statusCode, 404, 'the subject was not created');
+
+  t.equal((await app.inject({ method: 'PUT', url: `/registry/config/${subject}-kept`, headers: admin, payload: { compatibility: 'NONE' } })).statusCode, 503);
+  t.equal((await app.inject({ method: 'DELETE', url: `/registry/subjects/${subject}-kept`, headers: admin })).statusCode, 503);
+  t.same((await app.inject({ url: `/registry/subjects/${subject}-kept/versions`, headers: admin })).json(), [1], 'the subject is still there');
+  t.equal((await app.inject({ url: `/registry/config/${subject}-kept`, headers: admin })).statusCode, 404, 'it has no level of its own');
+});
