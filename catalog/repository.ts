@@ -10,11 +10,10 @@ export interface CatalogDatabase {
 /** A client inside an open transaction. */
 type Queryable = pg.ClientBase;
 
-export interface CatalogChange {
-  actor: Actor;
-  change: 'created' | 'updated';
+export interface ResourceUpdate {
   resource: Resource;
   changedFields: string[];
+  previous: ResourceDocument;
 }
 
 export interface HistoryEntry {
@@ -90,22 +89,22 @@ function documentParams(document: ResourceDocument): unknown[] {
 
 /**
  * The catalogue's resources and their history in PostgreSQL. Every write bumps the catalogue revision under the
- * state row's lock (writes are serialised and commit in revision order), writes the resource and a history entry,
- * and calls `onChange` in the same transaction (the gateway appends the audit entry there).
+ * state row's lock (writes are serialised and commit in revision order) and writes the resource and a history
+ * entry; given a client, inside the caller's transaction (the gateway's catalogue service appends the audit entry
+ * there).
  */
-export function createCatalogRepository(db: CatalogDatabase, options: { onChange?: (client: Queryable, change: CatalogChange) => Promise<unknown> } = {}) {
+export function createCatalogRepository(db: CatalogDatabase) {
   async function nextRevision(client: Queryable): Promise<string> {
     const { rows } = await client.query<{ revision: string }>('UPDATE catalog_state SET revision = revision + 1 RETURNING revision::text');
     return (rows[0] as { revision: string }).revision;
   }
 
-  async function writeHistory(client: Queryable, resource: Resource, change: CatalogChange['change'], changedFields: string[], actor: Actor): Promise<void> {
+  async function writeHistory(client: Queryable, resource: Resource, change: HistoryEntry['change'], changedFields: string[], actor: Actor): Promise<void> {
     await client.query(
       `INSERT INTO catalog_resource_history (resource_id, version, change, changed_fields, document, principal_id, principal_kind, principal_name)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [resource.id, resource.version, change, JSON.stringify(changedFields), JSON.stringify(documentOf(resource)), actor?.id ?? null, actor?.kind ?? null, actor?.name ?? null],
     );
-    await options.onChange?.(client, { actor, change, resource, changedFields });
   }
 
   async function insert(client: Queryable, document: ResourceDocument, actor: Actor): Promise<Resource> {
@@ -121,6 +120,25 @@ export function createCatalogRepository(db: CatalogDatabase, options: { onChange
     return resource;
   }
 
+  async function replace(client: Queryable, id: string, document: ResourceDocument, actor: Actor, expectedVersion: number | undefined): Promise<ResourceUpdate | undefined> {
+    const revision = await nextRevision(client);
+    const current = (await client.query<Resource>(`SELECT ${COLUMNS} FROM catalog_resources WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+    if (!current) return undefined;
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionConflictError(current.version);
+    const changedFields = DOCUMENT_FIELDS.filter((field) => canonical(current[field]) !== canonical(document[field]));
+    if (changedFields.length === 0) return { resource: current, changedFields, previous: documentOf(current) };
+    const { rows } = await client.query<Resource>(
+      `UPDATE catalog_resources SET code = $1, name = $2, kind = $3, provider_code = $4, provider_name = $5, summary = $6, keywords = $7, format = $8,
+         items = $9, sharing = $10, open = $11, update_cycle = $12, publish_date = $13, related = $14, topic = $15, schema_subject = $16,
+         provider_credit_code = $17, format_type = $18, revision = $19, version = version + 1, updated_at = now(), updated_by = $20
+       WHERE id = $21 RETURNING ${COLUMNS}`,
+      [...documentParams(document), revision, actor?.id ?? null, id],
+    );
+    const resource = rows[0] as Resource;
+    await writeHistory(client, resource, 'updated', changedFields, actor);
+    return { resource, changedFields, previous: documentOf(current) };
+  }
+
   return {
     /** Inserts a resource; with `client`, inside the caller's transaction. Unique violations (code, topic) surface as pg errors 23505. */
     async create(document: ResourceDocument, actor: Actor, client?: Queryable): Promise<Resource> {
@@ -130,26 +148,10 @@ export function createCatalogRepository(db: CatalogDatabase, options: { onChange
     /**
      * Replaces the document of resource `id`. Returns undefined when it does not exist, the unchanged resource when
      * nothing differs (no new version), and throws VersionConflictError when `expectedVersion` is not the stored one.
+     * `previous` is the document before the change. With `client`, inside the caller's transaction.
      */
-    async update(id: string, document: ResourceDocument, actor: Actor, expectedVersion?: number): Promise<{ resource: Resource; changedFields: string[] } | undefined> {
-      return db.transaction(async (client) => {
-        const revision = await nextRevision(client);
-        const current = (await client.query<Resource>(`SELECT ${COLUMNS} FROM catalog_resources WHERE id = $1 FOR UPDATE`, [id])).rows[0];
-        if (!current) return undefined;
-        if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionConflictError(current.version);
-        const changedFields = DOCUMENT_FIELDS.filter((field) => canonical(current[field]) !== canonical(document[field]));
-        if (changedFields.length === 0) return { resource: current, changedFields };
-        const { rows } = await client.query<Resource>(
-          `UPDATE catalog_resources SET code = $1, name = $2, kind = $3, provider_code = $4, provider_name = $5, summary = $6, keywords = $7, format = $8,
-             items = $9, sharing = $10, open = $11, update_cycle = $12, publish_date = $13, related = $14, topic = $15, schema_subject = $16,
-             provider_credit_code = $17, format_type = $18, revision = $19, version = version + 1, updated_at = now(), updated_by = $20
-           WHERE id = $21 RETURNING ${COLUMNS}`,
-          [...documentParams(document), revision, actor?.id ?? null, id],
-        );
-        const resource = rows[0] as Resource;
-        await writeHistory(client, resource, 'updated', changedFields, actor);
-        return { resource, changedFields };
-      });
+    async update(id: string, document: ResourceDocument, actor: Actor, expectedVersion?: number, client?: Queryable): Promise<ResourceUpdate | undefined> {
+      return client ? replace(client, id, document, actor, expectedVersion) : db.transaction((own) => replace(own, id, document, actor, expectedVersion));
     },
 
     async get(id: string): Promise<Resource | undefined> {

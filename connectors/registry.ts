@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConfigProblem, ConnectorDefinition } from './types.ts';
+import { fieldPath, fieldProblems } from '../schemas/validation-errors.ts';
 import { fileDrop } from './file-drop/index.ts';
 import { httpPull } from './http-pull/index.ts';
 import { httpPush } from './http-push/index.ts';
@@ -81,20 +82,14 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
     validateConfig(type, config) {
       const { definition, validate } = entry(type);
       if (!validate(config)) {
-        return (validate.errors ?? []).map((error) => {
-          const parts = error.instancePath.split('/').slice(1);
-          if (error.keyword === 'required') parts.push(String(error.params.missingProperty));
-          if (error.keyword === 'additionalProperties') parts.push(String(error.params.additionalProperty));
-          const message = error.keyword === 'additionalProperties' ? 'is not a known field' : error.keyword === 'required' ? 'is required' : error.message ?? 'is invalid';
-          return { path: ['config', ...parts].join('.'), message };
-        });
+        return fieldProblems(validate.errors ?? [], 'config');
       }
-      return (definition.validate?.(config) ?? []).map((problem) => ({ ...problem, path: `config.${problem.path}` }));
+      return (definition.validate?.(config) ?? []).map((problem) => ({ ...problem, path: fieldPath([problem.path], 'config') }));
     },
     directories(type, config) {
       return entry(type).directories.flatMap((path) => {
         const value = valueAt(config, path);
-        return typeof value === 'string' ? [{ path: ['config', ...path].join('.'), value }] : [];
+        return typeof value === 'string' ? [{ path: fieldPath(path, 'config'), value }] : [];
       });
     },
     redactSecrets(type, config) {
@@ -113,7 +108,7 @@ export function createConnectorRegistry(definitions: readonly AnyDefinition[]): 
       };
       const moved = kept.length > 0 && (target(incoming) === undefined || target(incoming) !== target(stored));
       if (moved) {
-        const problems = kept.map((path) => ({ path: ['config', ...path].join('.'), message: 'must be sent anew: the target it is sent to changed, so the stored one is not kept' }));
+        const problems = kept.map((path) => ({ path: fieldPath(path, 'config'), message: 'must be sent anew: the target it is sent to changed, so the stored one is not kept' }));
         return { config: incoming, problems };
       }
       const config = secrets.reduce((restored, path) => mapAt(restored, path, (value) => (value === SECRET_PLACEHOLDER ? valueAt(stored, path) : value)), incoming);

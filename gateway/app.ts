@@ -17,6 +17,7 @@ import secretsPlugin from './plugins/secrets.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import subscriptionsPlugin from './plugins/subscriptions.ts';
+import servicesPlugin from './plugins/services.ts';
 import uiPlugin from './plugins/ui.ts';
 import allowedHostRoutes from './routes/allowed-hosts/index.ts';
 import auditRoutes from './routes/audit/index.ts';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       kafkaAccess: { allowUnsecured: config.DX_ALLOW_UNSECURED_KAFKA, topicGraceMs: config.DX_SUBSCRIPTION_TOPIC_GRACE_HOURS * 3_600_000 },
     });
 
+    await app.register(servicesPlugin);
     await app.register(healthRoutes);
     await app.register(principalRoutes);
     await app.register(validateRoutes);

@@ -4,11 +4,11 @@ import { checkDivisionCode, DIVISION_CODE_PROBLEM_MESSAGES } from './formats/div
 import { checkIdNumber, ID_NUMBER_PROBLEM_MESSAGES, maskIdNumber } from './formats/id-number.ts';
 import { DOMAIN_FORMATS } from './formats/index.ts';
 import { checkLicenceIdentifier, LICENCE_IDENTIFIER_PROBLEM_MESSAGES } from './formats/licence-identifier.ts';
-import { childPointer } from './formats/json-pointer.ts';
 import { redactIdentifiers } from './formats/redact.ts';
+import { ajvErrorPath } from './validation-errors.ts';
 
 export interface ValidationIssue {
-  /** JSON pointer to the offending field (`/id_number`), or `''` for the record itself. */
+  /** The offending field (`id_number`, `items[0].name`: schemas/validation-errors.ts), or `''` for the record itself. */
   readonly path: string;
   /** The format name (`cn-id-number`) for format errors, otherwise the JSON Schema keyword. */
   readonly rule: string;
@@ -26,8 +26,8 @@ function valueAt(root: unknown, pointer: string): unknown {
   return value;
 }
 
-function label(pointer: string): string {
-  return pointer === '' ? 'record' : pointer.slice(1).replace(/\//g, '.');
+function label(path: string): string {
+  return path === '' ? 'record' : path;
 }
 
 function describeFormat(format: string, value: unknown, now: Date): string {
@@ -60,21 +60,8 @@ function describeFormat(format: string, value: unknown, now: Date): string {
   }
 }
 
-function locate(error: ErrorObject): { path: string; rule: string } {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required':
-      return { path: childPointer(error.instancePath, String(params['missingProperty'])), rule: 'required' };
-    case 'additionalProperties':
-      return {
-        path: childPointer(error.instancePath, String(params['additionalProperty'])),
-        rule: 'additionalProperties',
-      };
-    case 'format':
-      return { path: error.instancePath, rule: String(params['format']) };
-    default:
-      return { path: error.instancePath, rule: error.keyword };
-  }
+function ruleOf(error: ErrorObject): string {
+  return error.keyword === 'format' ? String(error.params['format']) : error.keyword;
 }
 
 function explain(error: ErrorObject, path: string, record: unknown, now: Date): string {
@@ -85,17 +72,17 @@ function explain(error: ErrorObject, path: string, record: unknown, now: Date): 
     case 'additionalProperties':
       return `${field} is not a field of this schema`;
     case 'format':
-      return `${field} ${describeFormat(String(error.params['format']), valueAt(record, path), now)}`;
+      return `${field} ${describeFormat(String(error.params['format']), valueAt(record, error.instancePath), now)}`;
     default:
       return error.message?.startsWith(field) === true ? error.message : `${field} ${error.message ?? 'is invalid'}`;
   }
 }
 
 export function describeError(error: ErrorObject, record: unknown, now: Date): ValidationIssue {
-  const { path, rule } = locate(error);
+  const path = ajvErrorPath(error);
   return {
     path: redactIdentifiers(path),
-    rule,
+    rule: ruleOf(error),
     message: redactIdentifiers(explain(error, path, record, now)),
   };
 }

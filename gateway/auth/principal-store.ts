@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import type { Db } from '../plugins/db.ts';
+import type { Db, Queryable } from '../db/database.ts';
 import { generateApiKey, hashApiKey, shownPrefix } from './api-key.ts';
 import { createAuthenticationCache } from './authentication-cache.ts';
 import type { Principal, PrincipalKind } from './principal.ts';
@@ -20,8 +19,6 @@ export interface NewPrincipal {
   departmentCode?: string | undefined;
   description?: string | undefined;
 }
-
-type Queryable = Pick<pg.ClientBase, 'query'>;
 
 function principalColumns(alias = 'principals'): string {
   return `${alias}.id, ${alias}.kind, ${alias}.name, ${alias}.department_code AS "departmentCode", ${alias}.description,
@@ -56,7 +53,8 @@ export function createPrincipalStore(db: Db, options: { authCacheMs?: number } =
     insertPrincipal,
     insertKey,
 
-    create: (input: NewPrincipal, createdBy: string | null) => insertPrincipal(db.pool, input, createdBy),
+    /** With `client`, in the caller's transaction. Unique violations (the name) surface as pg errors 23505. */
+    create: (input: NewPrincipal, createdBy: string | null, client: Queryable = db) => insertPrincipal(client, input, createdBy),
 
     async list(filter: { kind?: PrincipalKind | undefined; limit: number; offset: number }): Promise<{ items: Principal[]; total: number }> {
       const kind = filter.kind ?? null;
@@ -75,8 +73,9 @@ export function createPrincipalStore(db: Db, options: { authCacheMs?: number } =
       return rows[0];
     },
 
-    async setDisabled(id: string, disabled: boolean): Promise<Principal | undefined> {
-      const { rows } = await db.query<Principal>(
+    /** With `client`, in the caller's transaction: call `forgetLookups` once it commits. */
+    async setDisabled(id: string, disabled: boolean, client: Queryable = db): Promise<Principal | undefined> {
+      const { rows } = await client.query<Principal>(
         `UPDATE principals SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1 RETURNING ${PRINCIPAL_COLUMNS}`,
         [id, disabled],
       );
@@ -85,9 +84,9 @@ export function createPrincipalStore(db: Db, options: { authCacheMs?: number } =
     },
 
     /** Issues a new key; the returned `key` is the only time it exists outside the caller. */
-    async issueKey(principalId: string, options: { label?: string | undefined; expiresAt?: string | undefined }): Promise<{ key: string; record: ApiKeyRecord }> {
+    async issueKey(principalId: string, options: { label?: string | undefined; expiresAt?: string | undefined }, client: Queryable = db): Promise<{ key: string; record: ApiKeyRecord }> {
       const key = generateApiKey();
-      return { key, record: await insertKey(db.pool, principalId, key, options) };
+      return { key, record: await insertKey(client, principalId, key, options) };
     },
 
     async listKeys(principalId: string): Promise<ApiKeyRecord[]> {
@@ -95,13 +94,22 @@ export function createPrincipalStore(db: Db, options: { authCacheMs?: number } =
       return rows;
     },
 
-    async revokeKey(principalId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
-      const { rows } = await db.query<ApiKeyRecord>(
+    /** With `client`, in the caller's transaction: call `forgetLookups` once it commits. */
+    async revokeKey(principalId: string, keyId: string, client: Queryable = db): Promise<ApiKeyRecord | undefined> {
+      const { rows } = await client.query<ApiKeyRecord>(
         `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND principal_id = $2 RETURNING ${KEY_COLUMNS}`,
         [keyId, principalId],
       );
       recent.clear();
       return rows[0];
+    },
+
+    /**
+     * Drops the cached key lookups of this instance. A change made in a transaction clears them when it is written,
+     * but a lookup between that and the commit still reads the old state: clear again after the commit.
+     */
+    forgetLookups(): void {
+      recent.clear();
     },
 
     /** The active principal holding this key: the key not revoked nor expired, the principal not disabled. */

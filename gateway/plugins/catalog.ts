@@ -4,9 +4,7 @@ import { seedBaseResources } from '../../catalog/base-resources.ts';
 import type { DcatOptions } from '../../catalog/export/dcat.ts';
 import type { Clock } from '../../catalog/freshness.ts';
 import { createCatalogLineage, type CatalogLineage } from '../../catalog/lineage.ts';
-import type { ResourceDocument } from '../../catalog/model.ts';
-import { createCatalogRepository, documentOf, type CatalogRepository } from '../../catalog/repository.ts';
-import { catalogAccessChanges } from '../audit/catalog-changes.ts';
+import { createCatalogRepository, type CatalogRepository } from '../../catalog/repository.ts';
 import { createCatalogSearch, type CatalogSearch } from '../../catalog/search.ts';
 import { createCatalogStatistics, type CatalogStatistics } from '../../catalog/statistics.ts';
 import type { CheckContext } from '../../catalog/validate.ts';
@@ -56,32 +54,16 @@ function fieldNames(type: string, schema: string): string[] | null {
 
 /**
  * Decorates `catalog`. On start, creates the base resources not created before (idempotent across restarts and
- * instances) and loads the search index, so the first search is fast. Changes made through the API go to the
- * audit log in the transaction that makes them.
+ * instances) and loads the search index, so the first search is fast. Changes made through the API go through the
+ * catalogue service (gateway/services/catalog.ts), which audits them in the transaction that makes them.
  */
 async function catalogPlugin(app: FastifyInstance, options: CatalogOptions): Promise<void> {
   const clock = options.clock ?? (() => new Date());
   const today = () => dateInShanghai.format(clock());
-  const repository = createCatalogRepository(app.db, {
-    onChange: async (client, change) => {
-      // The version before this one is in the history; reading it here keeps the old values in this transaction.
-      const previous = change.change === 'created'
-        ? undefined
-        : (await client.query<{ document: ResourceDocument }>('SELECT document FROM catalog_resource_history WHERE resource_id = $1 AND version < $2 ORDER BY version DESC LIMIT 1', [change.resource.id, change.resource.version])).rows[0];
-      return app.audit.record(
-        {
-          principal: change.actor ? { id: change.actor.id, kind: change.actor.kind } : null,
-          action: change.change === 'created' ? 'catalog.resource.create' : 'catalog.resource.update',
-          object: { type: 'catalog-resource', id: change.resource.id },
-          details: { code: change.resource.code, version: change.resource.version, changed: change.changedFields, ...catalogAccessChanges(previous?.document ?? null, documentOf(change.resource)) },
-        },
-        client,
-      );
-    },
-  });
+  const repository = createCatalogRepository(app.db);
   // Like the bootstrap principal, what the gateway creates for itself on first start is not audited; the resource
   // history still shows it, made by no principal.
-  const created = await seedBaseResources(app.db, createCatalogRepository(app.db), today());
+  const created = await seedBaseResources(app.db, repository, today());
   if (created.length > 0) app.log.info({ created }, 'base resources catalogued');
 
   const search = createCatalogSearch({ db: app.db, repository, clock });

@@ -1,53 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import pg from 'pg';
+import { createDb, type Db, type DbOptions } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 
-export interface DbOptions {
-  url: string;
-  poolSize: number;
-}
-
-export interface Db {
-  pool: pg.Pool;
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
-  /** Runs `work` in one transaction on one client; rolls back when it throws. */
-  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
-  /** Resolves when the database answers a trivial query within `timeoutMs`. */
-  ping(timeoutMs?: number): Promise<void>;
-}
+// The type's home is gateway/db/database.ts; re-exported for the importers that predate it.
+export { createDb, type Db, type DbOptions };
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
   }
-}
-
-export function createDb(options: DbOptions): Db {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
-  return {
-    pool,
-    query: (text, values) => pool.query(text, values),
-    async transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-    async ping(timeoutMs = 3000) {
-      await pool.query({ text: 'SELECT 1', query_timeout: timeoutMs } as pg.QueryConfig);
-    },
-  };
 }
 
 /** Decorates `db` (a `pg` pool) after applying migrations; closes the pool when the app closes. */

@@ -15,7 +15,9 @@ export function renderErrorsDoc(catalogue: Catalogue = ERROR_CATALOGUE, registry
     '## API errors',
     '',
     'Every error outside `/registry` is JSON `{ code, message, details }`. Validation errors name each',
-    'failing field in `details[].path`; 5xx answers carry a generic message and the cause goes to the log. A 503, and a',
+    'failing field in `details[].path`, written `items[0].name` (dots between names, brackets for indices; `querystring.`',
+    'or `params.` in front for those parts of the request), the same style as record errors and dead letters;',
+    '5xx answers carry a generic message and the cause goes to the log. A 503, and a',
     '429 after its `retry-after`, are worth retrying; other answers are not, unchanged.',
     '',
     ...table(

@@ -1,10 +1,7 @@
 import type { Resource } from '../../catalog/model.ts';
-import type { Db } from '../plugins/db.ts';
+import type { Db, Queryable } from '../db/database.ts';
 import type { DeliveryMode, ParkedBatch, Subscription, SubscriptionStatus } from './model.ts';
 import type { Deadline } from './working-days.ts';
-
-/** The pool, or a client inside an open transaction. */
-type Queryable = Pick<Db, 'query'>;
 
 const ts = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 

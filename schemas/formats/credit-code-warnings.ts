@@ -2,7 +2,7 @@ import { normaliseOrganisationCode, isValidOrganisationCode } from './organisati
 
 /** A soft rule broken: the record is published all the same, the warning travels with it. */
 export interface DataQualityWarning {
-  /** JSON pointer to the field the warning is about. */
+  /** The field the warning is about (schemas/validation-errors.ts). */
   readonly path: string;
   readonly rule: string;
   /** Safe to log: names no identifier. */
@@ -34,11 +34,11 @@ export function creditCodeWarnings(record: { credit_code?: unknown; organisation
   if (typeof creditCode !== 'string' || creditCode.length !== 18) return [];
   const warnings: DataQualityWarning[] = [];
   if (!hasValidEmbeddedOrganisationCode(creditCode)) {
-    warnings.push({ path: '/credit_code', rule: CREDIT_CODE_WARNING_RULES.embeddedOrganisationCode, message: 'credit_code embeds an organisation code (positions 9-17) whose GB 11714 check character is wrong' });
+    warnings.push({ path: 'credit_code', rule: CREDIT_CODE_WARNING_RULES.embeddedOrganisationCode, message: 'credit_code embeds an organisation code (positions 9-17) whose GB 11714 check character is wrong' });
   }
   const organisationCode = record.organisation_code;
   if (typeof organisationCode === 'string' && organisationCode !== '' && normaliseOrganisationCode(organisationCode) !== embeddedOrganisationCode(creditCode)) {
-    warnings.push({ path: '/organisation_code', rule: CREDIT_CODE_WARNING_RULES.organisationCodeMatch, message: 'organisation_code differs from the organisation code inside credit_code (positions 9-17)' });
+    warnings.push({ path: 'organisation_code', rule: CREDIT_CODE_WARNING_RULES.organisationCodeMatch, message: 'organisation_code differs from the organisation code inside credit_code (positions 9-17)' });
   }
   return warnings;
 }

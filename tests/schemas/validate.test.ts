@@ -46,7 +46,7 @@ t.test('an invalid ID number message names the problem and shows the number mask
   const issues = validator.validateRecord('population.person', { id_number: '110105194912310021', name: '张三' });
   t.same(issues, [
     {
-      path: '/id_number',
+      path: 'id_number',
       rule: 'cn-id-number',
       message: 'id_number 110105***********1 has a wrong check character (GB 11643, ISO 7064 MOD 11-2)',
     },
@@ -66,7 +66,7 @@ t.test('an unknown field named like an ID number is masked in path and message',
     '440524188001010014': 'x',
   });
   t.same(issues, [
-    { path: '/440524***********4', rule: 'additionalProperties', message: '440524***********4 is not a field of this schema' },
+    { path: '440524***********4', rule: 'additionalProperties', message: '440524***********4 is not a field of this schema' },
   ]);
 });
 
@@ -76,7 +76,7 @@ t.test('all problems of a record are reported at once', async (t) => {
     registered_capital_currency: 'RMB',
     status: '7',
   });
-  t.same(issues.map((i) => i.path).sort(), ['/credit_code', '/name', '/registered_capital_currency', '/status']);
+  t.same(issues.map((i) => i.path).sort(), ['credit_code', 'name', 'registered_capital_currency', 'status']);
 });
 
 t.test('optional fields may be null or absent', async (t) => {
@@ -115,5 +115,5 @@ t.test('one validator accepts an ID number from the day of the birth date it emb
   t.equal(clockValidator.validateRecord('population.person', record)[0]?.rule, 'cn-id-number', 'born tomorrow: refused');
   now = new Date('2024-06-01T16:00:00Z');
   t.same(clockValidator.validateRecord('population.person', record), [], 'a second later it is 2 June in China: accepted');
-  t.same(clockValidator.validateRecord('population.person', { ...record, birth_date: '2024-06-03' }).map((issue) => issue.path), ['/birth_date'], 'and checked against its birth date');
+  t.same(clockValidator.validateRecord('population.person', { ...record, birth_date: '2024-06-03' }).map((issue) => issue.path), ['birth_date'], 'and checked against its birth date');
 });

@@ -61,7 +61,7 @@ t.test('dead letters of pushed records carry no full ID number and no unmapped o
   }
   const letter = JSON.parse(dead[0]!.value.toString());
   const first = records[0]!;
-  t.match(letter, { connectorId, partition: 'push', offset: { index: 0 }, errors: [{ path: '/id_number', rule: 'cn-id-number' }] }, 'the letter names the source position and the reasons');
+  t.match(letter, { connectorId, partition: 'push', offset: { index: 0 }, errors: [{ path: 'id_number', rule: 'cn-id-number' }] }, 'the letter names the source position and the reasons');
   t.same(letter.source, {
     sfzh: `${first.sfzh.slice(0, 6)}***********${first.sfzh.slice(-1)}`,
     xm: '***',

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { CreateResourceBody, ResourceBody, UpdateResourceBody, type Actor, type CreateResource, type Resource } from '../../../catalog/model.ts';
-import { VersionConflictError } from '../../../catalog/repository.ts';
-import { checkResource, toDocument, type Problem } from '../../../catalog/validate.ts';
+import { checkResource, toDocument } from '../../../catalog/validate.ts';
 import { VOCABULARY } from '../../../catalog/vocabulary.ts';
 import type { Principal } from '../../auth/principal.ts';
-import { dxError, DxError } from '../../errors.ts';
+import { dxError } from '../../errors.ts';
 import { reservedTopicReason } from '../../security/reserved-topics.ts';
+import { refuse } from '../refuse.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
 import catalogExports from './exports.ts';
 import catalogInsights from './insights.ts';
@@ -18,22 +18,11 @@ import { facetsWithLabels, summaryOf } from './present.ts';
 
 const tags = ['catalog'];
 
-function refuse(problems: Problem[]): void {
-  if (problems.length > 0) throw dxError('DX_ERR_REQUEST_INVALID', { message: problems.map((p) => `${p.path} ${p.message}`).join('; '), details: problems });
-}
-
 const actorOf = (principal: Principal): Actor => ({ id: principal.id, kind: principal.kind, name: principal.name });
-
-function uniqueViolation(err: unknown): DxError | undefined {
-  const { code, constraint } = err as { code?: string; constraint?: string };
-  if (code !== '23505') return undefined;
-  if (constraint === 'catalog_resources_code_key') return dxError('DX_ERR_CATALOG_CODE_TAKEN', { details: [{ path: 'code', message: 'is taken by another resource' }] });
-  if (constraint === 'catalog_resources_topic_key') return dxError('DX_ERR_CATALOG_TOPIC_TAKEN', { details: [{ path: 'topic', message: 'is the topic of another resource' }] });
-  return undefined;
-}
 
 const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { repository, search, checks } = app.catalog;
+  const service = app.services.catalog;
 
   /** The provider of a new or changed resource, and the rules on who may name it. */
   function providerFor(principal: Principal, body: CreateResource, existing?: Resource): { code: string; name: string } {
@@ -113,14 +102,9 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const principal = request.principal as Principal;
     const document = toDocument({ ...request.body, topic: topicFor(principal, request.body) }, providerFor(principal, request.body), app.catalog.today());
     refuse(await checkResource(document, checks));
-    try {
-      const resource = await repository.create(document, actorOf(principal));
-      search.changed();
-      request.log.info({ resourceId: resource.id, code: resource.code }, 'catalogue resource created');
-      return reply.status(201).send(resource);
-    } catch (err) {
-      throw uniqueViolation(err) ?? err;
-    }
+    const resource = await service.create(document, actorOf(principal));
+    request.log.info({ resourceId: resource.id, code: resource.code }, 'catalogue resource created');
+    return reply.status(201).send(resource);
   });
 
   app.get('/api/v1/catalog/resources/:id', {
@@ -151,16 +135,10 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.catalog.today(),
     );
     refuse(await checkResource(document, checks));
-    try {
-      const result = await repository.update(existing.id, document, actorOf(principal), version);
-      if (!result) throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
-      search.changed();
-      if (result.changedFields.length > 0) request.log.info({ resourceId: existing.id, version: result.resource.version, changed: result.changedFields }, 'catalogue resource updated');
-      return result.resource;
-    } catch (err) {
-      if (err instanceof VersionConflictError) throw dxError('DX_ERR_CATALOG_VERSION_CONFLICT', { details: [{ path: 'version', message: `is ${version}; the resource is at version ${err.current}` }] });
-      throw uniqueViolation(err) ?? err;
-    }
+    const result = await service.update(existing.id, document, actorOf(principal), version);
+    if (!result) throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
+    if (result.changedFields.length > 0) request.log.info({ resourceId: existing.id, version: result.resource.version, changed: result.changedFields }, 'catalogue resource updated');
+    return result.resource;
   });
 
   app.get('/api/v1/catalog/resources/:id/history', {

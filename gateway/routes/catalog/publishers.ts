@@ -11,7 +11,7 @@ const PublisherBody = Type.Object({ departmentCode: Type.String(), grantedBy: Ty
 
 /**
  * Departments besides the provider that may publish onto a resource's topic, assigned by the data office. Each
- * assignment and withdrawal is audited in the transaction that makes it.
+ * assignment and withdrawal is audited in the transaction that makes it (gateway/services/catalog.ts).
  */
 const catalogPublishers: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/v1/catalog/resources/:id/publishers', {
@@ -37,19 +37,7 @@ const catalogPublishers: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: "Let a department publish onto the resource's topic (data office)", params: PublisherParams, response: { 204: Type.Null(), ...AUTHENTICATED_ERRORS } },
   }, async (request, reply) => {
     const resource = await request.catalogResource(request.params.id);
-    const principal = request.principal as Principal;
-    const { departmentCode } = request.params;
-    await app.db.transaction(async (client) => {
-      const inserted = await client.query(
-        'INSERT INTO catalog_resource_publishers (resource_id, department_code, granted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        [resource.id, departmentCode, principal.id],
-      );
-      if (inserted.rowCount === 0) return;
-      await app.audit.record(
-        { principal, action: 'catalog.publisher.assign', object: { type: 'catalog-resource', id: resource.id }, details: { code: resource.code, topic: resource.topic, departmentCode } },
-        client,
-      );
-    });
+    await app.services.catalog.assignPublisher(resource, request.params.departmentCode, request.principal as Principal);
     return reply.status(204).send(null);
   });
 
@@ -58,16 +46,7 @@ const catalogPublishers: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: "Withdraw a department's assignment to publish onto the resource's topic (data office)", params: PublisherParams, response: { 204: Type.Null(), ...AUTHENTICATED_ERRORS } },
   }, async (request, reply) => {
     const resource = await request.catalogResource(request.params.id);
-    const principal = request.principal as Principal;
-    const { departmentCode } = request.params;
-    await app.db.transaction(async (client) => {
-      const deleted = await client.query('DELETE FROM catalog_resource_publishers WHERE resource_id = $1 AND department_code = $2', [resource.id, departmentCode]);
-      if (deleted.rowCount === 0) return;
-      await app.audit.record(
-        { principal, action: 'catalog.publisher.withdraw', object: { type: 'catalog-resource', id: resource.id }, details: { code: resource.code, topic: resource.topic, departmentCode } },
-        client,
-      );
-    });
+    await app.services.catalog.withdrawPublisher(resource, request.params.departmentCode, request.principal as Principal);
     return reply.status(204).send(null);
   });
 };

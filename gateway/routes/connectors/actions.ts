@@ -14,7 +14,8 @@ function requirePull(connector: Connector): void {
 }
 
 const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, runtime, scheduler, types, topics } = app.pipeline;
+  const { store, scheduler, types, topics } = app.pipeline;
+  const service = app.services.connectors;
   const present = createConnectorPresenter(types, topics);
 
   for (const [verb, state] of [['pause', 'paused'], ['resume', 'active']] as const) {
@@ -23,11 +24,10 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: verb === 'pause' ? 'Pause: no new runs; a running one stops after its current batch' : 'Resume scheduled runs', params: ConnectorParams, response: { 200: ConnectorBody, ...AUTHENTICATED_ERRORS } },
     }, async (request) => {
       const connector = await request.ownedConnector(request.params.id);
-      const updated = await store.setState(connector.id, state);
+      const updated = await service.setState(connector, state, request.principal);
+      if (!updated) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
       request.log.info({ connectorId: connector.id, state }, 'connector state changed');
-      await app.audit.record({ principal: request.principal, action: `connector.${verb}`, object: { type: 'connector', id: connector.id } });
-      await scheduler.refresh();
-      return present.one(updated as Connector);
+      return present.one(updated);
     });
   }
 
@@ -38,9 +38,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     const connector = await request.ownedConnector(request.params.id);
     requirePull(connector);
     if (connector.state !== 'active') throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'The connector is paused; resume it first' });
-    await store.requestRun(connector.id);
-    await app.audit.record({ principal: request.principal, action: 'connector.run', object: { type: 'connector', id: connector.id } });
-    await scheduler.refresh();
+    await service.requestRun(connector, request.principal);
     return reply.status(202).send({ requested: true });
   });
 
@@ -56,10 +54,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const connector = await request.ownedConnector(request.params.id);
     requirePull(connector);
-    const result = await runtime.test(connector, request.query.limit);
-    // Raw source rows: audited before they are answered, and not answered when the entry cannot be written.
-    await app.audit.record({ principal: request.principal, action: 'connector.test', object: { type: 'connector', id: connector.id }, details: { limit: request.query.limit, check: result.check.ok, records: result.records.length } });
-    return result;
+    return service.test(connector, request.query.limit, request.principal);
   });
 
   app.get('/api/v1/connectors/:id/status', {
@@ -85,9 +80,8 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const connector = await request.ownedConnector(request.params.id);
     if (connector.state !== 'paused' || scheduler.isRunning(connector.id)) throw dxError('DX_ERR_CONNECTOR_STATE', { message: 'Pause the connector and let its run finish before resetting offsets' });
-    const cleared = await store.resetOffsets(connector.id);
+    const cleared = await service.resetOffsets(connector, request.principal);
     request.log.info({ connectorId: connector.id, cleared }, 'connector offsets reset');
-    await app.audit.record({ principal: request.principal, action: 'connector.offsets.reset', object: { type: 'connector', id: connector.id }, details: { cleared } });
     return { cleared };
   });
 
@@ -105,9 +99,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const connector = await request.ownedConnector(request.params.id);
-    const items = await store.rejectedRecords(connector.id, { limit: request.query.limit, afterId: request.query.after, status: request.query.status });
-    await app.audit.record({ principal: request.principal, action: 'connector.rejected.read', object: { type: 'connector', id: connector.id }, details: { status: request.query.status, after: request.query.after, records: items.length, ids: items.map((item) => item.id) } });
-    return { items };
+    return { items: await service.rejected(connector, { limit: request.query.limit, afterId: request.query.after, status: request.query.status }, request.principal) };
   });
 
   app.post('/api/v1/connectors/:id/rejected/replay', {
@@ -121,13 +113,9 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const connector = await request.ownedConnector(request.params.id);
-    const open = await store.rejectedRecords(connector.id, { limit: request.body?.limit ?? 1000, afterId: 0, status: 'open' });
-    if (open.length === 0) return { replayed: 0, published: 0, rejected: 0 };
-    // Before the raw records go back onto the data path: nothing is replayed that the log does not show.
-    await app.audit.record({ principal: request.principal, action: 'connector.rejected.replay', object: { type: 'connector', id: connector.id }, details: { replayed: open.length, ids: open.map((record) => record.id) } });
-    const result = await runtime.replay(connector, open);
-    request.log.info({ connectorId: connector.id, replayed: open.length, published: result.published }, 'rejected records replayed');
-    return { replayed: open.length, published: result.published, rejected: result.rejected.length };
+    const result = await service.replay(connector, request.body?.limit ?? 1000, request.principal);
+    if (result.replayed > 0) request.log.info({ connectorId: connector.id, replayed: result.replayed, published: result.published }, 'rejected records replayed');
+    return result;
   });
 };
 

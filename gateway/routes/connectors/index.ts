@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { dxError } from '../../errors.ts';
 import type { Connector } from '../../pipeline/connector-store.ts';
-import { changedFields } from '../../audit/changes.ts';
 import { validateConnector } from '../../pipeline/validate-connector.ts';
+import { refuse } from '../refuse.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
 import connectorActions from './actions.ts';
 import { createConnectorPresenter } from './present.ts';
@@ -13,12 +13,9 @@ import { ConnectorBody, ConnectorParams, CreateConnectorBody, UpdateConnectorBod
 const tags = ['connectors'];
 
 const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, types, scheduler, topics } = app.pipeline;
+  const { store, types, topics } = app.pipeline;
+  const service = app.services.connectors;
   const present = createConnectorPresenter(types, topics);
-
-  function refuseProblems(problems: { path: string; message: string }[]): void {
-    if (problems.length > 0) throw dxError('DX_ERR_REQUEST_INVALID', { message: problems.map((p) => `${p.path} ${p.message}`).join('; '), details: problems });
-  }
 
   app.decorateRequest('ownedConnector', async function (this: FastifyRequest, id: string): Promise<Connector> {
     const connector = await store.get(id);
@@ -52,39 +49,32 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const body = request.body;
     const principal = request.principal!;
     const departmentCode = principal.kind === 'department' ? principal.departmentCode! : body.departmentCode;
-    if (departmentCode === undefined) refuseProblems([{ path: 'departmentCode', message: 'is required when the data office registers a connector' }]);
+    if (departmentCode === undefined) refuse([{ path: 'departmentCode', message: 'is required when the data office registers a connector' }]);
     if (principal.kind === 'department' && body.departmentCode !== undefined && body.departmentCode !== principal.departmentCode) {
       throw dxError('DX_ERR_AUTH_FORBIDDEN', { message: 'A department registers connectors only for itself' });
     }
-    refuseProblems(await validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping, options: body.options }, { root: app.pipeline.dropRoot, departmentCode: departmentCode as string }));
+    refuse(await validateConnector(types, { type: body.type, schemaName: body.schema, schedule: body.schedule, config: body.config, mapping: body.mapping, options: body.options }, { root: app.pipeline.dropRoot, departmentCode: departmentCode as string }));
     const topic = body.topic ?? `dx.${body.schema}`;
     const topicProblem = await topics.problem(departmentCode as string, topic);
     if (topicProblem !== undefined) throw dxError('DX_ERR_CONNECTOR_TOPIC_REFUSED', { message: topicProblem.message, details: [{ path: 'topic', message: topicProblem.message }] });
-    try {
-      const connector = await store.create(
-        {
-          name: body.name,
-          departmentCode: departmentCode as string,
-          type: body.type,
-          kind: types.get(body.type)!.kind,
-          schemaName: body.schema,
-          topic,
-          deadLetterTopic: `${topic}.dlq`,
-          config: body.config,
-          mapping: body.mapping,
-          schedule: body.schedule ?? null,
-          options: body.options ?? {},
-        },
-        principal.id,
-      );
-      request.log.info({ connectorId: connector.id, type: connector.type }, 'connector registered');
-      await app.audit.record({ principal, action: 'connector.create', object: { type: 'connector', id: connector.id }, details: { departmentCode: connector.departmentCode, name: connector.name, type: connector.type, schema: connector.schemaName, topic: connector.topic } });
-      await scheduler.refresh();
-      return reply.status(201).send(await present.one(connector));
-    } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw dxError('DX_ERR_CONNECTOR_EXISTS', { details: [{ path: 'name', message: 'is taken in this department' }] });
-      throw err;
-    }
+    const connector = await service.create(
+      {
+        name: body.name,
+        departmentCode: departmentCode as string,
+        type: body.type,
+        kind: types.get(body.type)!.kind,
+        schemaName: body.schema,
+        topic,
+        deadLetterTopic: `${topic}.dlq`,
+        config: body.config,
+        mapping: body.mapping,
+        schedule: body.schedule ?? null,
+        options: body.options ?? {},
+      },
+      principal,
+    );
+    request.log.info({ connectorId: connector.id, type: connector.type }, 'connector registered');
+    return reply.status(201).send(await present.one(connector));
   });
 
   app.get('/api/v1/connectors', {
@@ -124,15 +114,13 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const existing = await request.ownedConnector(request.params.id);
     const body = request.body;
     const { config, problems } = types.restoreSecrets(existing.type, body.config, existing.config);
-    refuseProblems([
+    refuse([
       ...problems,
       ...(await validateConnector(types, { type: existing.type, schemaName: existing.schemaName, schedule: body.schedule, config, mapping: body.mapping, options: body.options }, { root: app.pipeline.dropRoot, departmentCode: existing.departmentCode })),
     ]);
-    const updated = await store.update(existing, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} });
+    const updated = await service.update(existing, { name: body.name, config, mapping: body.mapping, schedule: body.schedule ?? null, options: body.options ?? {} }, request.principal);
     if (!updated) throw dxError('DX_ERR_CONNECTOR_NOT_FOUND');
     request.log.info({ connectorId: updated.id }, 'connector updated');
-    await app.audit.record({ principal: request.principal, action: 'connector.update', object: { type: 'connector', id: updated.id }, details: { changed: changedFields(existing, updated, ['name', 'config', 'mapping', 'schedule', 'options']) } });
-    await scheduler.refresh();
     return present.one(updated);
   });
 
@@ -141,10 +129,8 @@ const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Delete a connector with its offsets and quarantine (published records stay on their topic)', params: ConnectorParams, response: { 204: Type.Null(), ...AUTHENTICATED_ERRORS } },
   }, async (request, reply) => {
     const existing = await request.ownedConnector(request.params.id);
-    await store.remove(existing.id);
+    await service.remove(existing, request.principal);
     request.log.info({ connectorId: existing.id }, 'connector deleted');
-    await app.audit.record({ principal: request.principal, action: 'connector.delete', object: { type: 'connector', id: existing.id }, details: { departmentCode: existing.departmentCode, name: existing.name } });
-    await scheduler.refresh();
     return reply.status(204).send(null);
   });
 

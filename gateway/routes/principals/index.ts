@@ -10,6 +10,7 @@ const tags = ['principals'];
 
 const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const store = app.principals;
+  const service = app.services.principals;
 
   async function existing(id: string) {
     const principal = await store.get(id);
@@ -33,15 +34,9 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (kind !== 'department' && departmentCode !== undefined) {
       throw dxError('DX_ERR_REQUEST_INVALID', { message: `departmentCode is only for departments, not ${kind}`, details: [{ path: 'departmentCode', message: 'is only for departments' }] });
     }
-    try {
-      const principal = await store.create(request.body, request.principal?.id ?? null);
-      request.log.info({ created: principal.id, kind }, 'principal created');
-      await app.audit.record({ principal: request.principal, action: 'principal.create', object: { type: 'principal', id: principal.id }, details: { kind, name: principal.name, departmentCode: principal.departmentCode } });
-      return reply.status(201).send(principal);
-    } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw dxError('DX_ERR_PRINCIPAL_EXISTS', { details: [{ path: 'name', message: 'is taken' }] });
-      throw err;
-    }
+    const principal = await service.create(request.body, request.principal);
+    request.log.info({ created: principal.id, kind }, 'principal created');
+    return reply.status(201).send(principal);
   });
 
   app.get('/api/v1/principals', {
@@ -68,10 +63,9 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: `${verb === 'disable' ? 'Disable' : 'Re-enable'} a principal; a disabled principal's keys stop working`, params: PrincipalParams, response: { 200: PrincipalBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
     }, async (request) => {
       if (disabled && request.params.id === request.principal?.id) throw dxError('DX_ERR_PRINCIPAL_SELF');
-      const principal = await store.setDisabled(request.params.id, disabled);
+      const principal = await service.setDisabled(request.params.id, disabled, request.principal);
       if (!principal) throw dxError('DX_ERR_PRINCIPAL_NOT_FOUND');
       request.log.info({ target: principal.id, disabled }, 'principal state changed');
-      await app.audit.record({ principal: request.principal, action: `principal.${verb}`, object: { type: 'principal', id: principal.id } });
       return principal;
     });
   }
@@ -85,9 +79,8 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw dxError('DX_ERR_REQUEST_INVALID', { message: 'expiresAt must be in the future', details: [{ path: 'expiresAt', message: 'must be in the future' }] });
     }
     await existing(request.params.id);
-    const { key, record } = await store.issueKey(request.params.id, body);
+    const { key, record } = await service.issueKey(request.params.id, body, request.principal);
     request.log.info({ target: record.principalId, keyId: record.id }, 'api key issued');
-    await app.audit.record({ principal: request.principal, action: 'key.issue', object: { type: 'api_key', id: record.id }, details: { principalId: record.principalId, label: record.label, expiresAt: record.expiresAt } });
     return reply.status(201).header('cache-control', 'no-store').send({ ...record, key });
   });
 
@@ -103,10 +96,9 @@ const principalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { action: 'keys:revoke' },
     schema: { tags, summary: 'Revoke an API key at once', params: KeyParams, response: { 200: ApiKeyBody, ...AUTHENTICATED_ERRORS } },
   }, async (request) => {
-    const record = await store.revokeKey(request.params.id, request.params.keyId);
+    const record = await service.revokeKey(request.params.id, request.params.keyId, request.principal);
     if (!record) throw dxError('DX_ERR_KEY_NOT_FOUND');
     request.log.info({ target: record.principalId, keyId: record.id }, 'api key revoked');
-    await app.audit.record({ principal: request.principal, action: 'key.revoke', object: { type: 'api_key', id: record.id }, details: { principalId: record.principalId } });
     return record;
   });
 };

@@ -11,6 +11,7 @@ function level(value: string): CompatibilityLevel {
 
 const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const registry = app.schemaRegistry;
+  const service = app.services.registry;
 
   app.get('/config', {
     config: { action: 'registry:read' },
@@ -22,9 +23,8 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Set the global compatibility level (data office)', body: ConfigBody, response: { 200: UpdatedLevelBody, ...READ_ERRORS } },
   }, async (request) => {
     const compatibility = level(request.body.compatibility.toUpperCase());
-    await registry.setCompatibility(null, compatibility);
+    await service.setCompatibility(null, compatibility, request.principal);
     request.log.info({ compatibility }, 'global compatibility level set');
-    await app.audit.record({ principal: request.principal, action: 'registry.compatibility.set', object: { type: 'schema-registry', id: 'global' }, details: { compatibility } });
     return { compatibility };
   });
 
@@ -44,9 +44,8 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: "Set a subject's own compatibility level (data office)", params: SubjectParams, body: ConfigBody, response: { 200: UpdatedLevelBody, ...READ_ERRORS } },
   }, async (request) => {
     const compatibility = level(request.body.compatibility.toUpperCase());
-    await registry.setCompatibility(request.params.subject, compatibility);
+    await service.setCompatibility(request.params.subject, compatibility, request.principal);
     request.log.info({ subject: request.params.subject, compatibility }, 'subject compatibility level set');
-    await app.audit.record({ principal: request.principal, action: 'registry.compatibility.set', object: { type: 'schema-subject', id: request.params.subject }, details: { compatibility } });
     return { compatibility };
   });
 
@@ -55,10 +54,9 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: "Remove a subject's own level so the global one applies (data office)", params: SubjectParams, response: { 200: LevelBody, ...READ_ERRORS } },
   }, async (request) => {
     const { subject } = request.params;
-    const previous = await registry.deleteCompatibility(subject);
+    const previous = await service.deleteCompatibility(subject, request.principal);
     if (!previous) throw registryError('DX_ERR_REGISTRY_SUBJECT_NOT_FOUND', `Subject '${subject}' not found.`);
     request.log.info({ subject }, 'subject compatibility level removed');
-    await app.audit.record({ principal: request.principal, action: 'registry.compatibility.delete', object: { type: 'schema-subject', id: subject }, details: { previous } });
     return { compatibilityLevel: previous };
   });
 };

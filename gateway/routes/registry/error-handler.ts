@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { REGISTRY_ERRORS, RegistryError } from '../../../schemas/registry/index.ts';
-import { formatErrors } from '../../validation-messages.ts';
+import { formatErrors } from '../../../schemas/validation-errors.ts';
+import { DxError } from '../../errors.ts';
 
 interface Rendered {
   status: number;
@@ -10,6 +11,8 @@ interface Rendered {
 
 function render(error: FastifyError | Error): Rendered {
   if (error instanceof RegistryError) return { status: error.statusCode, errorCode: error.errorCode, message: error.message };
+  // The audit log or the database refused: nothing was changed, and a retry may succeed.
+  if (error instanceof DxError && error.statusCode === 503) return { status: 503, errorCode: REGISTRY_ERRORS.DX_ERR_REGISTRY_STORE.errorCode, message: error.message };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const root = fastifyError.validationContext === 'body' ? '' : fastifyError.validationContext ?? '';

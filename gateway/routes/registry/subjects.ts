@@ -20,6 +20,7 @@ const tags = ['schema registry'];
 
 const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const registry = app.schemaRegistry;
+  const service = app.services.registry;
 
   app.get('/subjects', {
     config: { action: 'registry:read' },
@@ -36,9 +37,8 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Register a schema under a subject (data office)', params: SubjectParams, body: SchemaBody, response: { 200: IdBody, ...REGISTER_ERRORS } },
   }, async (request) => {
     const { schema, type } = schemaInput(request.body);
-    const registration = await registry.register(request.params.subject, schema, type);
+    const registration = await service.register(request.params.subject, schema, type, request.principal);
     if (registration.created) request.log.info({ subject: request.params.subject, ...registration }, 'schema registered');
-    await app.audit.record({ principal: request.principal, action: 'registry.register', object: { type: 'schema-subject', id: request.params.subject }, details: { ...registration, type } });
     return { id: registration.id };
   });
 
@@ -76,9 +76,8 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Soft-delete a version, or remove a soft-deleted one with permanent=true (data office)', params: SubjectVersionParams, querystring: PermanentQuery, response: { 200: Type.Integer(), ...READ_ERRORS } },
   }, async (request) => {
     const { subject } = request.params;
-    const version = await registry.deleteVersion(subject, parseVersionId(request.params.version), { permanent: request.query.permanent });
+    const version = await service.deleteVersion(subject, parseVersionId(request.params.version), request.query.permanent, request.principal);
     request.log.info({ subject, version, permanent: request.query.permanent }, 'schema version deleted');
-    await app.audit.record({ principal: request.principal, action: 'registry.version.delete', object: { type: 'schema-subject', id: subject }, details: { version, permanent: request.query.permanent } });
     return version;
   });
 
@@ -87,9 +86,8 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Soft-delete a subject, or remove a soft-deleted one with permanent=true (data office)', params: SubjectParams, querystring: PermanentQuery, response: { 200: Type.Array(Type.Integer()), ...READ_ERRORS } },
   }, async (request) => {
     const { subject } = request.params;
-    const versions = await registry.deleteSubject(subject, { permanent: request.query.permanent });
+    const versions = await service.deleteSubject(subject, request.query.permanent, request.principal);
     request.log.info({ subject, versions, permanent: request.query.permanent }, 'subject deleted');
-    await app.audit.record({ principal: request.principal, action: 'registry.subject.delete', object: { type: 'schema-subject', id: subject }, details: { versions, permanent: request.query.permanent } });
     return versions;
   });
 };
