@@ -15,6 +15,7 @@ import schemaRegistryPlugin from './plugins/schema-registry.ts';
 import secretsPlugin from './plugins/secrets.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
+import registersPlugin from './plugins/registers.ts';
 import subscriptionsPlugin from './plugins/subscriptions.ts';
 import uiPlugin from './plugins/ui.ts';
 import allowedHostRoutes from './routes/allowed-hosts/index.ts';
@@ -105,6 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       holidayNoticesDir: options.holidayNoticesDir,
       streamLimits: { perPrincipal: config.DX_STREAMS_PER_PRINCIPAL, perInstance: config.DX_STREAMS_PER_INSTANCE },
     });
+
+    await app.register(registersPlugin, { resources: config.DX_REGISTER_RESOURCES, heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS, lookupsPerHour: config.DX_REGISTER_LOOKUPS_PER_HOUR });
 
     await app.register(healthRoutes);
     await app.register(principalRoutes);
