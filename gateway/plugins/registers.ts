@@ -4,10 +4,17 @@ import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { BASE_RESOURCES } from '../../catalog/base-resources.ts';
 import { createValueDecoder } from '../registers/decode.ts';
+import { createEntityHasher, type EntityHasher } from '../registers/entity-hash.ts';
+import { createQueryService, type QueryService } from '../registers/query-service.ts';
+import { createRegisterService, type RegisterService } from '../registers/register-service.ts';
 import { createRegisterRuntime, type RegisterRuntime } from '../registers/runtime.ts';
 import { createRegisterStore, type RegisterStore } from '../registers/store.ts';
+import { createUsage, type Usage } from '../registers/usage.ts';
+import type { SecretKeys } from '../security/secret-key.ts';
 
 export interface RegistersOptions {
+  /** The gateway's secret keys: entities are recorded as keyed hashes under a key derived from them. */
+  secretKeys: SecretKeys;
   /** DX_REGISTER_RESOURCES: `base`, `none` or resource codes. */
   resources: string;
   heartbeatMs: number;
@@ -18,7 +25,10 @@ export interface RegistersOptions {
 export interface Registers {
   store: RegisterStore;
   runtime: RegisterRuntime;
-  lookupsPerHour: number;
+  usage: Usage;
+  hasher: EntityHasher;
+  query: QueryService;
+  service: RegisterService;
 }
 
 declare module 'fastify' {
@@ -64,9 +74,13 @@ async function registersPlugin(app: FastifyInstance, options: RegistersOptions):
       lagSeconds.set({ resource }, lag.seconds);
     },
   });
-  app.decorate('registers', { store, runtime, lookupsPerHour: options.lookupsPerHour });
+  const usage = createUsage(app.db, app.audit);
+  const hasher = createEntityHasher(options.secretKeys);
+  const query = createQueryService({ db: app.db, registers: store, usage, audit: app.audit, hasher, subscriptions: app.subscriptions, lookupsPerHour: options.lookupsPerHour });
+  const service = createRegisterService({ db: app.db, store, usage, audit: app.audit, hasher, kafka: app.kafka });
+  app.decorate('registers', { store, runtime, usage, hasher, query, service });
   app.addHook('onReady', () => runtime.start());
   app.addHook('onClose', () => runtime.stop());
 }
 
-export default fp(registersPlugin, { name: 'dx-registers', dependencies: ['dx-db', 'dx-kafka', 'dx-metrics', 'dx-schema-registry', 'dx-catalog'] });
+export default fp(registersPlugin, { name: 'dx-registers', dependencies: ['dx-db', 'dx-kafka', 'dx-metrics', 'dx-audit', 'dx-schema-registry', 'dx-catalog', 'dx-subscriptions'] });

@@ -114,8 +114,8 @@ export function createRegisterStore(db: Db) {
     },
 
     /** Starts a rebuild: a new generation filled from the start of the topic. False when one is under way. */
-    async requestRebuild(resourceId: string, by: string): Promise<{ generation: number } | undefined> {
-      const { rows } = await db.query<{ generation: number }>(
+    async requestRebuild(resourceId: string, by: string, client: Pick<Db, 'query'> = db): Promise<{ generation: number } | undefined> {
+      const { rows } = await client.query<{ generation: number }>(
         `UPDATE registers SET building_generation = active_generation + 1, rebuild_requested_at = now(), rebuild_requested_by = $2
          WHERE resource_id = $1 AND building_generation IS NULL RETURNING building_generation AS generation`,
         [resourceId, by],

@@ -62,7 +62,8 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw dxError('DX_ERR_SUBSCRIPTION_NOT_SHARED', { message: `Resource ${resource.code} (${resource.name}) is not shared: ${reason}`, details: [{ path: 'resourceId', message: `is not shared: ${reason}` }] });
     }
     const now = clock();
-    refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, body.delivery), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
+    refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, body.delivery),
+      ...(body.queryLimits !== undefined && body.delivery.mode !== 'query' ? [{ path: 'queryLimits', message: 'is for query delivery only' }] : []), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
     if (body.delivery.url !== undefined) {
       const url = new URL(body.delivery.url);
       await app.pipeline.hostGuard.resolve(url.hostname, webhookTarget(url));
@@ -82,6 +83,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           webhookUrl: body.delivery.url ?? null,
           webhookMaxAttempts: body.delivery.maxAttempts ?? null,
           expiresAt: body.expiresAt ?? null,
+          queryDistinctPerHour: body.queryLimits?.distinctPerHour ?? null,
           granted,
           reply: granted ? null : { countedFrom: dateInShanghai(now), due: workingDays.replyDue(now) },
         },
