@@ -37,6 +37,7 @@ export const InformationItemInput = Type.Object(
     sensitivity: Type.Integer({ minimum: 1, maximum: 4, description: '1 public, 2 internal, 3 sensitive (personal), 4 highly sensitive (e.g. citizen ID numbers)' }),
     masking: stringEnum(MASKING_RULES, { description: 'How subscriptions deliver the item: none, partial (stars the middle), pseudonym (keyed hash), drop' }),
     shareable: Type.Boolean({ description: 'Whether the item may be granted to a consumer at all' }),
+    verifiable: Type.Optional(Type.Boolean({ description: 'Whether a query subscription may verify a claimed value of it (match / mismatch, never the value) even without reading it; default false' })),
     description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
   },
   { additionalProperties: false },
@@ -100,6 +101,7 @@ export const InformationItemBody = Type.Object({
   sensitivity: Type.Integer(),
   masking: stringEnum(MASKING_RULES),
   shareable: Type.Boolean(),
+  verifiable: Type.Optional(Type.Boolean()),
   description: Nullable(Type.String()),
 });
 export type InformationItem = Static<typeof InformationItemBody>;

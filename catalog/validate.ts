@@ -28,6 +28,7 @@ export function toDocument(input: CreateResource, provider: { code: string; name
     sensitivity: item.sensitivity,
     masking: item.masking,
     shareable: item.shareable,
+    ...(item.verifiable === true ? { verifiable: true } : {}),
     description: blank(item.description) ? null : (item.description as string).trim(),
   }));
   return {

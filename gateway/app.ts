@@ -16,6 +16,7 @@ import schemaRegistryPlugin from './plugins/schema-registry.ts';
 import secretsPlugin from './plugins/secrets.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
+import registersPlugin from './plugins/registers.ts';
 import subscriptionsPlugin from './plugins/subscriptions.ts';
 import servicesPlugin from './plugins/services.ts';
 import uiPlugin from './plugins/ui.ts';
@@ -26,6 +27,7 @@ import connectorRoutes from './routes/connectors/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
+import registerRoutes from './routes/registers/index.ts';
 import registryRoutes from './routes/registry/index.ts';
 import subscriptionRoutes from './routes/subscriptions/index.ts';
 import validateRoutes from './routes/validate/index.ts';
@@ -70,7 +72,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(inputGuardPlugin, { maxDepth: config.DX_MAX_JSON_DEPTH });
     await app.register(docsPlugin, { version: VERSION });
     await app.register(metricsPlugin);
-    await app.register(secretsPlugin, { keys: loadSecretKeys(config, app.log) });
+    const secretKeys = loadSecretKeys(config, app.log);
+    await app.register(secretsPlugin, { keys: secretKeys });
     await app.register(dbPlugin, options.database);
     await app.register(kafkaPlugin, {
       connection: kafkaConnectionOf(config, options.kafkaBrokers),
@@ -105,6 +108,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
 
     await app.register(servicesPlugin);
+    await app.register(registersPlugin, { secretKeys, resources: config.DX_REGISTER_RESOURCES, heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS, lookupsPerHour: config.DX_REGISTER_LOOKUPS_PER_HOUR });
+
     await app.register(healthRoutes);
     await app.register(principalRoutes);
     await app.register(validateRoutes);
@@ -114,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(allowedHostRoutes);
     await app.register(catalogRoutes);
     await app.register(subscriptionRoutes);
+    await app.register(registerRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.register(uiPlugin);
     await app.ready();

@@ -88,6 +88,12 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_QUARANTINE_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Days a rejected record stays in the quarantine (rejected_records) before it is purged.' }),
   DX_IDEMPOTENCY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7, description: 'Days a push answer is kept for its Idempotency-Key; a retry after that publishes again.' }),
   DX_RUN_HISTORY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'Days finished connector runs are kept in the run history.' }),
+  DX_REGISTER_RESOURCES: Type.String({
+    pattern: '^(base|none|[1-3][0-9]*/[0-9]{1,12}(,[1-3][0-9]*/[0-9]{1,12})*)$',
+    default: 'base',
+    description: 'Catalogue resources whose current state the gateway materialises as a register for lookups: base (the population, legal-person and e-licence base resources), none, or resource codes, comma-separated.',
+  }),
+  DX_REGISTER_LOOKUPS_PER_HOUR: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 1000, description: 'Distinct entities one query subscription may look up in an hour unless it has its own queryLimits; more get 429 and an alert on the subscription.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
 });
 

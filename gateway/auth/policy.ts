@@ -72,6 +72,9 @@ export const POLICY = {
   'subscriptions:revoke': SUBSCRIPTION_PARTY,
   'subscriptions:consume': OWNING_INTEGRATOR,
   'subscriptions:redeliver': OFFICE_OR_OWNING_INTEGRATOR,
+  'registers:read': EVERYONE,
+  'registers:rebuild': OFFICE_ONLY,
+  'registers:usage': OWNING_DEPARTMENT,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -1,6 +1,6 @@
 import type { SharingType } from '../../catalog/vocabulary.ts';
 
-export const DELIVERY_MODES = ['kafka', 'http', 'webhook'] as const;
+export const DELIVERY_MODES = ['kafka', 'http', 'webhook', 'query'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
 /** Stored states. A subscription past its `expiresAt` is expired even before the runtime has written so. */
@@ -51,6 +51,8 @@ export interface Subscription {
   revokedBy: string | null;
   revokeReason: string | null;
   kafkaAcl: string | null;
+  /** query mode: distinct entities it may look up an hour; null: the gateway default (DX_REGISTER_LOOKUPS_PER_HOUR). */
+  queryDistinctPerHour: number | null;
   delivered: number;
   lastDeliveredAt: string | null;
   createdAt: string;

@@ -11,7 +11,7 @@ const COLUMNS = `s.id, s.integrator_id AS "integratorId", p.name AS "integratorN
   s.webhook_max_attempts AS "webhookMaxAttempts", s.status, s.reply_due::text AS "replyDue",
   s.reply_counted_from::text AS "replyCountedFrom", s.reply_due_provisional_reason AS "replyDueProvisionalReason", ${ts('s.decided_at')} AS "decidedAt",
   s.decided_by AS "decidedBy", s.decision_reason AS "decisionReason", ${ts('s.expires_at')} AS "expiresAt", ${ts('s.revoked_at')} AS "revokedAt",
-  s.revoked_by AS "revokedBy", s.revoke_reason AS "revokeReason", s.kafka_acl AS "kafkaAcl", s.delivered::float8 AS delivered,
+  s.revoked_by AS "revokedBy", s.revoke_reason AS "revokeReason", s.kafka_acl AS "kafkaAcl", s.query_distinct_per_hour AS "queryDistinctPerHour", s.delivered::float8 AS delivered,
   ${ts('s.last_delivered_at')} AS "lastDeliveredAt", ${ts('s.created_at')} AS "createdAt", ${ts('s.updated_at')} AS "updatedAt",
   CASE WHEN k.subscription_id IS NULL THEN NULL ELSE json_build_object('partition', k.partition, 'fromOffset', k.from_offset::text,
     'toOffset', k.to_offset::text, 'records', k.records, 'attempts', k.attempts, 'lastError', k.last_error, 'parkedAt', ${ts('k.parked_at')}) END AS parked`;
@@ -29,6 +29,7 @@ export interface NewSubscription {
   webhookUrl: string | null;
   webhookMaxAttempts: number | null;
   expiresAt: string | null;
+  queryDistinctPerHour?: number | null;
   /** Granted at once (unconditional resources): active with the requested fields. */
   granted: boolean;
   /** Conditional requests: the day the working days are counted from, and the deadline. */
@@ -77,13 +78,13 @@ export function createSubscriptionStore(db: Db) {
     async create(input: NewSubscription, client: Queryable = db): Promise<Subscription> {
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO subscriptions (integrator_id, resource_id, sharing_type, purpose, legal_basis, requested_fields, approved_fields, delivery_mode,
-           webhook_url, webhook_max_attempts, status, reply_due, decided_at, expires_at, kafka_acl, reply_counted_from, reply_due_provisional_reason)
+           webhook_url, webhook_max_attempts, status, reply_due, decided_at, expires_at, kafka_acl, reply_counted_from, reply_due_provisional_reason, query_distinct_per_hour)
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $11 THEN $6::jsonb END, $7, $8, $9, CASE WHEN $11 THEN 'active' ELSE 'pending' END, $12,
-           CASE WHEN $11 THEN now() END, $10, CASE WHEN $7 = 'kafka' THEN 'pending' END, $13, $14)
+           CASE WHEN $11 THEN now() END, $10, CASE WHEN $7 = 'kafka' THEN 'pending' END, $13, $14, $15)
          RETURNING id`,
         [input.integratorId, input.resourceId, input.sharingType, input.purpose, input.legalBasis, JSON.stringify(input.requestedFields), input.deliveryMode,
           input.webhookUrl, input.webhookMaxAttempts, input.expiresAt, input.granted, input.reply?.due.date ?? null,
-          input.reply?.countedFrom ?? null, input.reply?.due.reason ?? null],
+          input.reply?.countedFrom ?? null, input.reply?.due.reason ?? null, input.queryDistinctPerHour ?? null],
       );
       return (await get((rows[0] as { id: string }).id, client)) as Subscription;
     },

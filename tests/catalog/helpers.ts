@@ -40,7 +40,7 @@ export async function buildCatalogApp(
 ): Promise<{ app: FastifyInstance; adminKey: string; databaseUrl: string }> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t));
   const adminKey = options.adminKey ?? generateApiKey();
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'warn' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'warn', DX_REGISTER_RESOURCES: 'none' });
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   const app = await buildApp({ config, database: { url: databaseUrl, poolSize: 4 }, kafkaBrokers: TEST_BROKERS, logger: createLogger(config.LOG_LEVEL, sink), catalog });
   t.teardown(() => app.close());

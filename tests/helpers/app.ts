@@ -35,7 +35,7 @@ export async function buildTestApp(
   const databaseUrl = options.instanceOf?.databaseUrl ?? (await createTestDatabase(t, options.adminDatabaseUrl));
   const adminKey = options.instanceOf?.adminKey ?? generateApiKey();
   // The sources and receivers of the tests run on this machine; a production start allows no loopback by default.
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, ...options.env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DX_ADMIN_TOKEN: adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, DX_REGISTER_RESOURCES: 'none', ...options.env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

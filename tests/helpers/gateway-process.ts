@@ -24,7 +24,7 @@ const FROM_SOURCES = ['--import=tsx', 'gateway/server.ts'];
  */
 export async function startGatewayProcess(t: Teardown, env: Record<string, string>, entry?: string): Promise<GatewayProcess> {
   const child = spawn(process.execPath, entry ? [entry] : FROM_SOURCES, {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAFKA_BROKERS: TEST_BROKERS.join(','), DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAFKA_BROKERS: TEST_BROKERS.join(','), DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info', DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', DX_REGISTER_RESOURCES: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -32,7 +32,7 @@ async function registryRows(databaseUrl: string): Promise<{ schemas: unknown[]; 
 
 /** A second gateway on the database of `first`, as after a restart or beside it. */
 async function restartOn(t: Teardown, first: TestApp): Promise<{ app: FastifyInstance; logs: string[] }> {
-  const config = loadConfig({ DATABASE_URL: first.databaseUrl, DX_ADMIN_TOKEN: first.adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info' });
+  const config = loadConfig({ DATABASE_URL: first.databaseUrl, DX_ADMIN_TOKEN: first.adminKey, DX_SECRET_KEY: TEST_SECRET_KEY, DX_AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'info', DX_REGISTER_RESOURCES: 'none' });
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const app = await buildApp({ config, database: { url: first.databaseUrl, poolSize: 2 }, kafkaBrokers: TEST_BROKERS, logger });

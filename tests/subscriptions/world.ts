@@ -94,6 +94,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
     DX_AUDIT_KEY: TEST_AUDIT_KEY,
     DX_SCHEDULER_HEARTBEAT_MS: '1000',
     DX_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS,
+    DX_REGISTER_RESOURCES: 'none',
     ...options.env,
   });
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });

@@ -37,6 +37,7 @@ export function present(subscription: Subscription, now: Date): Static<typeof Su
       lastDeliveredAt: subscription.lastDeliveredAt,
       parked: subscription.parked,
     },
+    queryLimits: subscription.queryDistinctPerHour === null ? null : { distinctPerHour: subscription.queryDistinctPerHour },
     createdAt: subscription.createdAt,
     updatedAt: subscription.updatedAt,
   };

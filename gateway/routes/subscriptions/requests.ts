@@ -34,7 +34,8 @@ const subscriptionRequests: FastifyPluginAsyncTypebox = async (app) => {
       throw dxError('DX_ERR_SUBSCRIPTION_NOT_SHARED', { message: `Resource ${resource.code} (${resource.name}) is not shared: ${reason}`, details: [{ path: 'resourceId', message: `is not shared: ${reason}` }] });
     }
     const now = clock();
-    refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, body.delivery), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
+    refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, body.delivery),
+      ...(body.queryLimits !== undefined && body.delivery.mode !== 'query' ? [{ path: 'queryLimits', message: 'is for query delivery only' }] : []), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
     if (body.delivery.mode === 'kafka') await app.subscriptions.kafkaAccess.assertAllowed();
     if (body.delivery.url !== undefined) {
       const url = new URL(body.delivery.url);
@@ -48,6 +49,7 @@ const subscriptionRequests: FastifyPluginAsyncTypebox = async (app) => {
       webhookUrl: body.delivery.url ?? null,
       webhookMaxAttempts: body.delivery.maxAttempts ?? null,
       expiresAt: body.expiresAt ?? null,
+      queryDistinctPerHour: body.queryLimits?.distinctPerHour ?? null,
       reply: resource.sharing.type === 'unconditional' ? null : { countedFrom: dateInShanghai(now), due: workingDays.replyDue(now) },
     });
     request.log.info({ subscription: subscription.id, resource: resource.id, status: subscription.status }, 'subscription requested');

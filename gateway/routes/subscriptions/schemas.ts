@@ -13,6 +13,11 @@ export const RECORDS_PAGE_MAX = 1000;
 
 export const SubscriptionParams = Type.Object({ id: Uuid });
 
+const QueryLimits = Type.Object(
+  { distinctPerHour: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'query only: distinct entities the subscription may look up an hour; more get 429 (default DX_REGISTER_LOOKUPS_PER_HOUR)' }) },
+  { additionalProperties: false },
+);
+
 export const CreateSubscriptionBody = Type.Object(
   {
     resourceId: Type.String({ format: 'uuid', description: 'The catalogue resource requested' }),
@@ -28,6 +33,7 @@ export const CreateSubscriptionBody = Type.Object(
       { additionalProperties: false },
     ),
     expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When access ends; delivery stops then' })),
+    queryLimits: Type.Optional(QueryLimits),
   },
   { additionalProperties: false },
 );
@@ -109,6 +115,7 @@ export const SubscriptionBody = Type.Object({
     lastDeliveredAt: Nullable(Timestamp),
     parked: Nullable(ParkedBody),
   }),
+  queryLimits: Nullable(QueryLimits),
   webhookSecret: Type.Optional(Type.String({ description: 'webhook: the signing secret, in the creation answer only' })),
   createdAt: Timestamp,
   updatedAt: Timestamp,

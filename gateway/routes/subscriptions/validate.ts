@@ -4,7 +4,7 @@ import type { ErrorDetail } from '../../errors.ts';
 import type { DeliveryMode } from '../../subscriptions/model.ts';
 
 /** The sharing method (共享方式) of the catalogue each delivery mode is: records replicated to the consumer are 库表. */
-const METHOD_OF: Readonly<Record<DeliveryMode, SharingMethod>> = { kafka: 'database-table', webhook: 'database-table', http: 'interface' };
+const METHOD_OF: Readonly<Record<DeliveryMode, SharingMethod>> = { kafka: 'database-table', webhook: 'database-table', http: 'interface', query: 'interface' };
 
 /** Each field that is not a shareable, delivered item of the resource, named by its path. */
 export function fieldProblems(resource: Resource, fields: readonly string[], path: string, requested?: readonly string[]): ErrorDetail[] {
