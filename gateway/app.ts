@@ -8,6 +8,7 @@ import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
 import dbPlugin, { type DbOptions } from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
+import federationPlugin from './plugins/federation.ts';
 import inputGuardPlugin from './plugins/input-guard.ts';
 import kafkaPlugin from './plugins/kafka.ts';
 import metricsPlugin from './plugins/metrics.ts';
@@ -21,6 +22,7 @@ import allowedHostRoutes from './routes/allowed-hosts/index.ts';
 import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
+import federationRoutes from './routes/federation/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
@@ -106,6 +108,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       streamLimits: { perPrincipal: config.DX_STREAMS_PER_PRINCIPAL, perInstance: config.DX_STREAMS_PER_INSTANCE },
     });
 
+    await app.register(federationPlugin, {
+      instanceId: config.DX_INSTANCE_ID,
+      instanceName: config.DX_INSTANCE_NAME,
+      harvestIntervalMs: config.DX_FEDERATION_HARVEST_INTERVAL_MS,
+      timeoutMs: config.DX_FEDERATION_TIMEOUT_MS,
+    });
+
     await app.register(healthRoutes);
     await app.register(principalRoutes);
     await app.register(validateRoutes);
@@ -115,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(allowedHostRoutes);
     await app.register(catalogRoutes);
     await app.register(subscriptionRoutes);
+    await app.register(federationRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.register(uiPlugin);
     await app.ready();

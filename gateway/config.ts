@@ -73,6 +73,10 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_QUARANTINE_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Days a rejected record stays in the quarantine (rejected_records) before it is purged.' }),
   DX_IDEMPOTENCY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7, description: 'Days a push answer is kept for its Idempotency-Key; a retry after that publishes again.' }),
   DX_RUN_HISTORY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'Days finished connector runs are kept in the run history.' }),
+  DX_INSTANCE_ID: Type.String({ pattern: '^[0-9]{6}(-[A-Za-z0-9]{1,20})?$', default: '000000', description: "This gateway's instance id among federated gateways: its administrative division code (330100 for a city, 330110 for one of its districts), optionally with a suffix (-test); peers register it with its public key (docs/federation.md)." }),
+  DX_INSTANCE_NAME: Type.String({ minLength: 1, maxLength: 200, default: '政务数据共享交换平台', description: "This gateway's name as its peers show it (the origin facet 来源平台 of the resources they harvest from it)." }),
+  DX_FEDERATION_HARVEST_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 600_000, description: "How often the catalogues of confirmed peers are harvested, and cross-gateway requests' states fetched (0: only on demand, POST /api/v1/peers/{id}/harvest)." }),
+  DX_FEDERATION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 15_000, description: 'Longest a peer gateway may take to answer one federated call.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
 });
 

@@ -72,6 +72,13 @@ export const POLICY = {
   'subscriptions:revoke': SUBSCRIPTION_PARTY,
   'subscriptions:consume': OWNING_INTEGRATOR,
   'subscriptions:redeliver': OFFICE_OR_OWNING_INTEGRATOR,
+  'peers:read': OFFICE_ONLY,
+  'peers:write': OFFICE_ONLY,
+  'peers:shares:read': OWNING_DEPARTMENT,
+  'peers:shares:write': OWNING_DEPARTMENT,
+  'federation:catalog:read': EVERYONE,
+  'federation:request': { kinds: ['integrator'] },
+  'federation:requests:read': OFFICE_OR_OWNING_INTEGRATOR,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;
