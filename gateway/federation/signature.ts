@@ -21,7 +21,7 @@ export interface OutgoingCall {
   body: string;
   /** The instance id of the caller; it is the keyid. */
   instanceId: string;
-  /** The local integrator the call acts for, when it acts for one. */
+  /** The id of the local integrator the call acts for, when it acts for one (header values are ASCII). */
   integrator?: string | undefined;
   /** Fixed values for the test vector; default now, now + max age and a random nonce. */
   created?: Date;

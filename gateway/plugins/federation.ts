@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createHarvestedStore, type HarvestedStore } from '../federation/harvested-store.ts';
 import { createHarvester, type Harvester } from '../federation/harvester.ts';
+import { createIncomingRequests, type IncomingRequests } from '../federation/incoming-requests.ts';
 import { loadInstanceKey } from '../federation/instance-key.ts';
+import { createOutgoingRequests, type OutgoingRequests } from '../federation/outgoing-requests.ts';
 import { createPeerClient, type PeerClient } from '../federation/peer-client.ts';
 import { createPeerService, type PeerService } from '../federation/peer-service.ts';
 import { createPeerStore, type PeerStore } from '../federation/peer-store.ts';
@@ -22,6 +25,11 @@ export interface Federation {
   client: PeerClient;
   harvester: Harvester;
   shared: SharedCatalogue;
+  harvested: HarvestedStore;
+  /** The owner's side of the request cascade. */
+  incoming: IncomingRequests;
+  /** The requesting side of the request cascade. */
+  outgoing: OutgoingRequests;
   /** Work done on every harvest tick besides harvesting (the request cascade registers its synchronisation). */
   onTick(work: () => Promise<void>): void;
   /** Harvests every confirmed peer and runs the tick's other work; errors are logged per peer. */
@@ -45,7 +53,10 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   const peers = createPeerStore(app.db);
   const client = createPeerClient({ instanceId: options.instanceId, privateKey: key.privateKey, timeoutMs: options.timeoutMs });
   const harvester = createHarvester({ db: app.db, peers, client, audit: app.audit });
-  const extraWork: (() => Promise<void>)[] = [];
+  const shared = createSharedCatalogue({ db: app.db, repository: app.catalog.repository });
+  const harvested = createHarvestedStore(app.db);
+  const outgoing = createOutgoingRequests({ db: app.db, audit: app.audit, peers, harvested, client });
+  const extraWork: (() => Promise<void>)[] = [() => outgoing.sync()];
 
   async function tick(): Promise<void> {
     for (const peer of await peers.list()) {
@@ -61,7 +72,10 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
     service: createPeerService({ db: app.db, peers, principals: app.principals, audit: app.audit, ownInstanceId: options.instanceId, ownPublicKey: key.publicKey }),
     client,
     harvester,
-    shared: createSharedCatalogue({ db: app.db, repository: app.catalog.repository }),
+    shared,
+    harvested,
+    incoming: createIncomingRequests({ db: app.db, audit: app.audit, repository: app.catalog.repository, shared, subscriptions: app.subscriptions }),
+    outgoing,
     onTick: (work) => void extraWork.push(work),
     tick,
   });
@@ -79,4 +93,4 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   }
 }
 
-export default fp(federationPlugin, { name: 'dx-federation', dependencies: ['dx-db', 'dx-secrets', 'dx-audit', 'dx-auth', 'dx-catalog'] });
+export default fp(federationPlugin, { name: 'dx-federation', dependencies: ['dx-db', 'dx-secrets', 'dx-audit', 'dx-auth', 'dx-catalog', 'dx-subscriptions'] });

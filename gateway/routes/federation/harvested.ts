@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { dxError } from '../../errors.ts';
-import { createHarvestedStore } from '../../federation/harvested-store.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody, Pagination, Uuid } from '../schemas.ts';
 import { InstanceId, tags } from './schemas.ts';
 
@@ -28,7 +27,7 @@ const HarvestedParams = Type.Object({ id: Uuid });
 
 /** Resources harvested from peers: searched with the origin facet (来源平台), shown with a badge, never written here. */
 const harvestedRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const store = createHarvestedStore(app.db);
+  const store = app.federation.harvested;
   const present = <T extends { origin: { name: string } }>(resource: T) => ({ ...resource, badge: `来源：${resource.origin.name}`, readOnly: true as const });
 
   async function harvested(id: string) {

@@ -50,3 +50,66 @@ export const SharedPageQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Field = Type.String({ minLength: 1, maxLength: 100 });
+const RequestStatus = Type.Union(['pending', 'active', 'rejected', 'revoked', 'expired'].map((status) => Type.Literal(status)));
+
+export const ForwardedRequestBody = Type.Object(
+  {
+    requestId: Uuid,
+    datasetIri: Type.String({ minLength: 1, maxLength: 1000, description: 'The dataset IRI harvested from this gateway' }),
+    purpose: Type.String({ minLength: 1, maxLength: 1000 }),
+    legalBasis: Type.String({ minLength: 1, maxLength: 1000 }),
+    fields: Type.Array(Field, { minItems: 1, maxItems: 1000, uniqueItems: true }),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+export const RequestStateBody = Type.Object({
+  id: Uuid,
+  requestId: Uuid,
+  status: RequestStatus,
+  requestedFields: Type.Array(Type.String()),
+  approvedFields: Nullable(Type.Array(Type.String())),
+  reason: Nullable(Type.String()),
+  replyDue: Nullable(Type.String()),
+  expiresAt: Nullable(Type.String()),
+  topic: Nullable(Type.String({ description: "The owner's projected topic (dx.sub.<id>), once active" })),
+});
+
+export const RemoteRequestParams = Type.Object({ id: Uuid });
+export const RevokeRequestBody = Type.Object({ reason: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))) }, { additionalProperties: false });
+
+export const CreateOutgoingBody = Type.Object(
+  {
+    harvestedId: Type.String({ format: 'uuid', description: 'A harvested resource (GET /api/v1/federation/resources)' }),
+    purpose: Type.String({ minLength: 1, maxLength: 1000, description: 'What the data is for (用途)' }),
+    legalBasis: Type.String({ minLength: 1, maxLength: 1000, description: 'The legal basis (依据)' }),
+    fields: Type.Array(Field, { minItems: 1, maxItems: 1000, uniqueItems: true, description: 'Requestable fields of the resource' }),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+export const OutgoingBody = Type.Object({
+  id: Uuid,
+  peer: Type.Object({ id: Uuid, instanceId: Type.String(), name: Type.String() }),
+  remoteId: Nullable(Uuid),
+  harvestedId: Nullable(Uuid),
+  resourceCode: Type.String(),
+  integratorId: Uuid,
+  purpose: Type.String(),
+  legalBasis: Type.String(),
+  requestedFields: Type.Array(Type.String()),
+  approvedFields: Nullable(Type.Array(Type.String())),
+  status: Type.Union([Type.Literal('forwarding'), RequestStatus]),
+  reason: Nullable(Type.String()),
+  replyDue: Nullable(Type.String()),
+  expiresAt: Nullable(Type.String()),
+  topic: Nullable(Type.String()),
+  mirroredTopic: Nullable(Type.String({ description: 'Where the approved records arrive in this cluster: <owner instance id>.<topic> (MirrorMaker 2)' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
