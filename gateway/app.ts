@@ -8,6 +8,7 @@ import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
 import dbPlugin, { type DbOptions } from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
+import federationPlugin from './plugins/federation.ts';
 import inputGuardPlugin from './plugins/input-guard.ts';
 import { kafkaConnectionOf } from './kafka/connection.ts';
 import kafkaPlugin from './plugins/kafka.ts';
@@ -24,6 +25,7 @@ import allowedHostRoutes from './routes/allowed-hosts/index.ts';
 import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
+import federationRoutes from './routes/federation/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
@@ -109,6 +111,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
     await app.register(servicesPlugin);
     await app.register(registersPlugin, { secretKeys, resources: config.DX_REGISTER_RESOURCES, heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS, lookupsPerHour: config.DX_REGISTER_LOOKUPS_PER_HOUR });
+    await app.register(federationPlugin, {
+      instanceId: config.DX_INSTANCE_ID,
+      instanceName: config.DX_INSTANCE_NAME,
+      harvestIntervalMs: config.DX_FEDERATION_HARVEST_INTERVAL_MS,
+      timeoutMs: config.DX_FEDERATION_TIMEOUT_MS,
+    });
 
     await app.register(healthRoutes);
     await app.register(principalRoutes);
@@ -120,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(catalogRoutes);
     await app.register(subscriptionRoutes);
     await app.register(registerRoutes);
+    await app.register(federationRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.register(uiPlugin);
     await app.ready();

@@ -94,6 +94,10 @@ export const CONFIG_SCHEMA = Type.Object({
     description: 'Catalogue resources whose current state the gateway materialises as a register for lookups: base (the population, legal-person and e-licence base resources), none, or resource codes, comma-separated.',
   }),
   DX_REGISTER_LOOKUPS_PER_HOUR: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 1000, description: 'Distinct entities one query subscription may look up in an hour unless it has its own queryLimits; more get 429 and an alert on the subscription.' }),
+  DX_INSTANCE_ID: Type.String({ pattern: '^[0-9]{6}(-[A-Za-z0-9]{1,20})?$', default: '000000', description: "This gateway's instance id among federated gateways: its administrative division code (330100 for a city, 330110 for one of its districts), optionally with a suffix (-test); peers register it with its public key (docs/federation.md)." }),
+  DX_INSTANCE_NAME: Type.String({ minLength: 1, maxLength: 200, default: '政务数据共享交换平台', description: "This gateway's name as its peers show it (the origin facet 来源平台 of the resources they harvest from it)." }),
+  DX_FEDERATION_HARVEST_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 600_000, description: "How often the catalogues of confirmed peers are harvested, and cross-gateway requests' states fetched (0: only on demand, POST /api/v1/peers/{id}/harvest)." }),
+  DX_FEDERATION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 15_000, description: 'Longest a peer gateway may take to answer one federated call.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 60000, default: 8000, description: 'Longest graceful shutdown before the process exits anyway.' }),
 });
 

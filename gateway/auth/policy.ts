@@ -75,6 +75,13 @@ export const POLICY = {
   'registers:read': EVERYONE,
   'registers:rebuild': OFFICE_ONLY,
   'registers:usage': OWNING_DEPARTMENT,
+  'peers:read': OFFICE_ONLY,
+  'peers:write': OFFICE_ONLY,
+  'peers:shares:read': OWNING_DEPARTMENT,
+  'peers:shares:write': OWNING_DEPARTMENT,
+  'federation:catalog:read': EVERYONE,
+  'federation:request': { kinds: ['integrator'] },
+  'federation:requests:read': OFFICE_OR_OWNING_INTEGRATOR,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;
