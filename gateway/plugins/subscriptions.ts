@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
-import { createLeases } from '../leasing/leases.ts';
+import { createLeases, SUBSCRIPTION_LEASES } from '../leasing/leases.ts';
 import { createRecordDecoder, type RecordDecoder } from '../subscriptions/delivered-record.ts';
 import type { DeliveryDependencies } from '../subscriptions/delivery.ts';
 import { createKafkaAccess, type KafkaAccess } from '../subscriptions/kafka-access.ts';
@@ -101,7 +101,7 @@ async function subscriptionsPlugin(app: FastifyInstance, options: SubscriptionsO
 
   const runtime = createDeliveryRuntime({
     store,
-    leases: createLeases(app.db, app.pipeline.instanceId, options.leaseTtlMs, { table: 'subscription_leases', key: 'subscription_id' }),
+    leases: createLeases(app.db, app.pipeline.instanceId, options.leaseTtlMs, SUBSCRIPTION_LEASES),
     log,
     clock,
     heartbeatMs: options.heartbeatMs,
