@@ -28,7 +28,7 @@ export const ERROR_CATALOGUE = {
   DX_ERR_SUBSCRIPTION_KAFKA_UNSECURED: { status: 409, message: 'kafka delivery is refused: the Kafka cluster has no authorizer, so the subscription topic could not be protected' },
   DX_ERR_REGISTER_NOT_ENABLED: { status: 409, message: 'The resource has no register: its current state is not kept for lookups (DX_REGISTER_RESOURCES)' },
   DX_ERR_REGISTER_REBUILDING: { status: 409, message: 'A rebuild of this register is already under way' },
-  DX_ERR_REGISTER_LOOKUPS_LIMITED: { status: 429, message: 'The subscription looked up more distinct entities in the last hour than its queryLimits allow; the provider and the data office are alerted' },
+  DX_ERR_REGISTER_LOOKUPS_LIMITED: { status: 429, message: 'The subscription looked up more distinct entities in the current clock hour than its queryLimits allow; the provider and the data office are alerted' },
   DX_ERR_HOST_REFUSED: { status: 400, message: 'The host is not allowed' },
   DX_ERR_ALLOWED_HOST_NOT_FOUND: { status: 404, message: 'No such allow-list entry' },
   DX_ERR_PEER_NOT_FOUND: { status: 404, message: 'No such peer gateway' },

@@ -8,6 +8,7 @@ import { rejectedPage } from './pages/rejected.js';
 import { resourcePage } from './pages/resource.js';
 import { searchPage } from './pages/search.js';
 import { signInPage } from './pages/sign-in.js';
+import { verifyPage } from './pages/verify.js';
 
 const NEXT_STORAGE = 'dx-ui-next';
 const UUID = '([0-9a-fA-F-]{36})';
@@ -17,6 +18,7 @@ const ROUTES = [
   { pattern: /^\/(?:search)?$/, page: searchPage, nav: 'search' },
   { pattern: new RegExp(`^/resources/${UUID}$`), page: resourcePage, nav: 'search' },
   { pattern: /^\/connectors$/, page: connectorsPage, nav: 'connectors' },
+  { pattern: /^\/verify$/, page: verifyPage, nav: 'verify' },
   { pattern: new RegExp(`^/connectors/${UUID}/rejected$`), page: rejectedPage, nav: 'connectors' },
 ];
 
@@ -73,7 +75,7 @@ function renderHeader(principal, activeNav) {
       { class: 'header-inner' },
       h('a', { href: '#/search', class: 'brand' }, h('img', { src: 'favicon.svg', alt: '', width: 28, height: 28 }), h('span', null, t('app.title'))),
       principal
-        ? h('nav', { 'aria-label': t('nav.label'), class: 'site-nav' }, h('ul', null, navLink('search', '#/search', t('nav.search')), mayOperateConnectors(principal) ? navLink('connectors', '#/connectors', principal.kind === 'office' ? t('nav.allConnectors') : t('nav.myConnectors')) : null))
+        ? h('nav', { 'aria-label': t('nav.label'), class: 'site-nav' }, h('ul', null, navLink('search', '#/search', t('nav.search')), mayOperateConnectors(principal) ? navLink('connectors', '#/connectors', principal.kind === 'office' ? t('nav.allConnectors') : t('nav.myConnectors')) : null, principal.kind === 'integrator' ? navLink('verify', '#/verify', t('nav.verify')) : null))
         : null,
       h(
         'div',

@@ -79,7 +79,10 @@ async function registersPlugin(app: FastifyInstance, options: RegistersOptions):
   const query = createQueryService({ db: app.db, registers: store, usage, audit: app.audit, hasher, subscriptions: app.subscriptions, lookupsPerHour: options.lookupsPerHour });
   const service = createRegisterService({ db: app.db, store, usage, audit: app.audit, hasher, kafka: app.kafka });
   app.decorate('registers', { store, runtime, usage, hasher, query, service });
-  app.addHook('onReady', () => runtime.start());
+  // Not awaited: the first sync reaches the broker and the database, and a slow one must not hold up the start.
+  app.addHook('onReady', async () => {
+    void runtime.start();
+  });
   app.addHook('onClose', () => runtime.stop());
 }
 

@@ -84,15 +84,15 @@ export function createQueryService(deps: QueryDependencies) {
     const { subscription } = query.context;
     const limit = subscription.queryDistinctPerHour ?? deps.lookupsPerHour;
     const refused = await deps.db.transaction(async (client) => {
-      const distinct = await deps.usage.distinctWithin(client, subscription.id, hashes);
-      if (distinct > limit) return distinct;
+      const counted = await deps.usage.countWithin(client, subscription.id, hashes, limit);
+      if (!counted.allowed) return counted.entities;
       await deps.usage.record(client, { resourceId: query.resourceId, subscriptionId: subscription.id, principal: query.principal, form, fields, accounting, entityHashes: hashes });
       return undefined;
     });
     if (refused === undefined) return;
     await deps.usage.alert(subscription.id, limit);
     await deps.audit.record({ principal: query.principal, action: 'register.lookup.refused', object: { type: 'subscription', id: subscription.id }, details: { limit, distinct: refused, form } });
-    throw dxError('DX_ERR_REGISTER_LOOKUPS_LIMITED', { details: [{ path: 'keys', message: `would make ${refused} distinct entities in the last hour; the limit is ${limit}` }] });
+    throw dxError('DX_ERR_REGISTER_LOOKUPS_LIMITED', { details: [{ path: 'keys', message: `would make ${refused} distinct entities this hour; the limit is ${limit}` }] });
   }
 
   const answered = (query: Target, entry: StoredEntry): AnsweredEntry => ({

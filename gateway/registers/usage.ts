@@ -55,17 +55,31 @@ const ts = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-D
 export function createUsage(db: Db, audit: Pick<AuditLog, 'record'>) {
   return {
     /**
-     * Distinct entities the subscription looked up in the last hour, counting `hashes` in. Holds a lock per
-     * subscription until the transaction ends, so concurrent queries are counted one after the other.
+     * Counts `hashes` into the subscription's current hour and answers the distinct entities of the hour with them,
+     * or, when that would pass `limit`, the number it would make, counting nothing. Locks the hour's counter row
+     * until the transaction ends, so concurrent queries of one subscription are counted one after the other.
      */
-    async distinctWithin(client: pg.ClientBase, subscriptionId: string, hashes: readonly string[]): Promise<number> {
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 20))', [subscriptionId]);
-      const { rows } = await client.query<{ distinct: number }>(
-        `SELECT count(*)::int AS distinct FROM (SELECT entity_hash FROM register_lookups WHERE subscription_id = $1 AND looked_up_at > now() - interval '1 hour'
-           UNION SELECT unnest($2::text[])) AS entities`,
+    async countWithin(client: pg.ClientBase, subscriptionId: string, hashes: readonly string[], limit: number): Promise<{ allowed: boolean; entities: number }> {
+      const window = "date_trunc('hour', now())";
+      await client.query(`INSERT INTO register_window_counts (subscription_id, window_start) VALUES ($1, ${window}) ON CONFLICT DO NOTHING`, [subscriptionId]);
+      const { rows } = await client.query<{ entities: number }>(`SELECT entities FROM register_window_counts WHERE subscription_id = $1 AND window_start = ${window} FOR UPDATE`, [subscriptionId]);
+      const { rows: fresh } = await client.query<{ hash: string }>(
+        `SELECT h AS hash FROM unnest($2::text[]) AS h WHERE NOT EXISTS (SELECT 1 FROM register_window_entities w WHERE w.subscription_id = $1 AND w.window_start = ${window} AND w.entity_hash = h)`,
         [subscriptionId, hashes],
       );
-      return rows[0]?.distinct ?? 0;
+      const entities = (rows[0]?.entities ?? 0) + fresh.length;
+      if (entities > limit) return { allowed: false, entities };
+      if (fresh.length > 0) {
+        await client.query(`INSERT INTO register_window_entities (subscription_id, window_start, entity_hash) SELECT $1, ${window}, unnest($2::text[])`, [subscriptionId, fresh.map((row) => row.hash)]);
+        await client.query(`UPDATE register_window_counts SET entities = $2 WHERE subscription_id = $1 AND window_start = ${window}`, [subscriptionId, entities]);
+      }
+      return { allowed: true, entities };
+    },
+
+    /** Distinct entities the subscription looked up in the current hour. */
+    async entitiesThisHour(subscriptionId: string): Promise<number> {
+      const { rows } = await db.query<{ entities: number }>("SELECT entities FROM register_window_counts WHERE subscription_id = $1 AND window_start = date_trunc('hour', now())", [subscriptionId]);
+      return rows[0]?.entities ?? 0;
     },
 
     async record(client: pg.ClientBase, lookup: LookupRecord): Promise<void> {

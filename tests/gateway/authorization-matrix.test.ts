@@ -20,6 +20,10 @@ import { buildWorld, IDENTITY_MAPPING, personResource, PROVIDER, subscribe, type
 type Call = { url: string; payload?: unknown };
 type Row = [expected: string, call: (fixtures: Fixtures) => Promise<Call> | Call];
 
+/** A valid ID number and the accounting every register query carries. */
+const QUERY_KEY = '11010519491231002X';
+const ACCOUNTING = { purpose: '权限矩阵测试', operator: 'matrix' };
+
 const ROLES = ['office', 'owner', 'otherDepartment', 'granted', 'ungranted'] as const;
 type Role = (typeof ROLES)[number];
 
@@ -84,6 +88,14 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/subscriptions/{id}/records': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/records` })],
   'GET /api/v1/subscriptions/{id}/stream': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/stream` })],
   'POST /api/v1/subscriptions/{id}/redeliver': ['A F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/redeliver` })],
+  'GET /api/v1/catalog/resources/{id}/register': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/register` })],
+  'POST /api/v1/catalog/resources/{id}/register/rebuild': ['A F F F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/register/rebuild` })],
+  'GET /api/v1/catalog/resources/{id}/register/usage': ['A A H F F', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/register/usage?key=${QUERY_KEY}` })],
+  'POST /api/v1/subscriptions/{id}/lookup': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/lookup`, payload: { key: QUERY_KEY, ...ACCOUNTING } })],
+  'POST /api/v1/subscriptions/{id}/lookup/batch': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/lookup/batch`, payload: { keys: [QUERY_KEY], ...ACCOUNTING } })],
+  'POST /api/v1/subscriptions/{id}/verify': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/verify`, payload: { key: QUERY_KEY, claims: { name: '张三' }, ...ACCOUNTING } })],
+  'POST /api/v1/subscriptions/{id}/licences': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/licences`, payload: { holderCodeType: '111', holderCode: QUERY_KEY, ...ACCOUNTING } })],
+  'GET /api/v1/subscriptions/{id}/query-usage': ['A A H A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/query-usage` })],
 };
 
 let counter = 0;

@@ -71,7 +71,7 @@ t.test('more distinct entities an hour than queryLimits allow are refused with 4
   for (const key of [world.provider.key, world.adminKey]) {
     const usage = await world.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${world.subscription.id}/query-usage`, headers: bearer(key) });
     t.equal(usage.statusCode, 200, usage.body);
-    t.match(usage.json(), { distinctPerHour: 3, distinctLastHour: 3, alert: { distinctPerHour: 3, refused: 1 } });
+    t.match(usage.json(), { distinctPerHour: 3, distinctThisHour: 3, alert: { distinctPerHour: 3, refused: 1 } });
   }
   const register = await world.app.inject({ method: 'GET', url: `/api/v1/catalog/resources/${world.resource.id}/register`, headers: bearer(world.provider.key) });
   t.match(register.json().alerts, [{ subscriptionId: world.subscription.id, refused: 1 }]);

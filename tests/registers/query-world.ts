@@ -1,7 +1,7 @@
 import { bearer } from '../helpers/app.ts';
 import { PERSON_FIELDS, subscribe, type World } from '../subscriptions/world.ts';
 import type { PersonRecord } from '../../schemas/records.ts';
-import { buildRegisterWorld, registerEntries, waitFor } from './register-world.ts';
+import { buildRegisterWorld, pushPatiently, registerEntries, waitFor } from './register-world.ts';
 
 interface TestContext {
   teardown(fn: () => unknown): void;
@@ -21,7 +21,7 @@ export async function buildQueryWorld(t: TestContext, count: number, subscriptio
   const world = await buildRegisterWorld(t);
   const created = await subscribe(world, { delivery: { mode: 'query' }, fields: PERSON_FIELDS, ...subscription });
   const persons = world.people(count);
-  await world.push(persons);
+  await pushPatiently(world, persons);
   await waitFor(`${count} entries`, async () => (await registerEntries(world.app, world.resource.id)).size === count);
   return {
     ...world,

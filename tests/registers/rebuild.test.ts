@@ -4,7 +4,7 @@ import { ACCOUNTING, buildQueryWorld } from './query-world.ts';
 import { waitFor } from './register-world.ts';
 
 t.test('a rebuild refills the register from the topic while lookups answer from the previous state', async (t) => {
-  const world = await buildQueryWorld(t, 30);
+  const world = await buildQueryWorld(t, 12);
   const key = (world.persons[0] as (typeof world.persons)[number]).id_number;
   const url = `/api/v1/catalog/resources/${world.resource.id}/register`;
   t.equal((await world.app.inject({ method: 'POST', url: `${url}/rebuild`, headers: bearer(world.provider.key) })).statusCode, 403, 'the data office only');
@@ -23,7 +23,7 @@ t.test('a rebuild refills the register from the topic while lookups answer from 
     return register.generation === 2 && register.rebuilding === false;
   });
   const register = (await world.app.inject({ method: 'GET', url, headers: bearer(world.integrator.key) })).json();
-  t.match(register, { size: 30, generation: 2, rebuilding: false, lag: { records: 0, seconds: 0 } });
+  t.match(register, { size: 12, generation: 2, rebuilding: false, lag: { records: 0, seconds: 0 } });
   t.equal((await world.query('lookup', { key, ...ACCOUNTING })).json.found, true, 'answered from the new generation');
   const { rows } = await world.app.db.query<{ generation: number }>('SELECT DISTINCT generation FROM register_entries WHERE resource_id = $1', [world.resource.id]);
   t.same(rows, [{ generation: 2 }], 'the old generation is gone');

@@ -8,6 +8,7 @@ interface TestContext {
 /** The subscriptions test world with the register of its person resource enabled (as DX_REGISTER_RESOURCES would). */
 export async function buildRegisterWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {
   const world = await buildWorld(t, { ...options, env: { DX_SCHEDULER_HEARTBEAT_MS: '300', ...options.env } });
+  await world.app.kafka.ensureTopic(world.topic);
   await enableRegister(world.app, world.resource.id as string);
   await world.app.registers.runtime.refresh();
   return world;
@@ -23,6 +24,21 @@ export async function registerEntries(app: FastifyInstance, resourceId: string):
     [resourceId],
   );
   return new Map(rows.map((row) => [row.key, row]));
+}
+
+/**
+ * Pushes through the world's connector, again after a 503: on this shared machine the broker may take longer than
+ * the producer's retries to know a topic just created (nothing is published by a push answered 503).
+ */
+export async function pushPatiently(world: World, records: Parameters<World['push']>[0]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await world.push(records);
+    } catch (err) {
+      if (attempt >= 4 || !/\b503\b/.test((err as Error).message)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 /** Polls `probe` until it answers true, failing after `timeoutMs`. */

@@ -136,13 +136,36 @@ async function throughputSection(resource) {
   return section('throughput-heading', t('resource.throughput'), h('div', { class: 'inline-field' }, h('label', { for: 'throughput-range' }, t('chart.range')), select), area);
 }
 
+/** The register of the resource (size, lag, lookups per day); null when it has none. */
+function registerSection(register) {
+  if (register === null) return null;
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const tile = (name, value) => h('div', { class: 'tile', dataset: { register: name } }, h('dt', null, t(`register.${name}`)), h('dd', null, value));
+  return section(
+    'register-heading',
+    t('resource.register'),
+    h(
+      'dl',
+      { class: 'tiles' },
+      tile('size', formatNumber(register.size)),
+      tile('lag', t('register.lagValue', { records: formatNumber(register.lag.records), seconds: formatNumber(Math.round(register.lag.seconds)) })),
+      tile('lookupsToday', formatNumber(register.lookupsPerDay.find((day) => day.date === today)?.lookups ?? 0)),
+    ),
+    register.rebuilding ? h('p', { class: 'notice' }, t('register.rebuilding')) : null,
+    register.lookupsPerDay.length > 0
+      ? h('details', null, h('summary', null, t('register.perDay')), table({ head: [t('register.date'), t('register.lookups')], rows: register.lookupsPerDay.map((day) => h('tr', null, h('td', null, day.date), h('td', { class: 'number' }, formatNumber(day.lookups)))) }))
+      : null,
+  );
+}
+
 /** A resource: metadata, live statistics and freshness, information items, throughput and lineage. */
 export async function resourcePage(context) {
   const [id] = context.params;
-  const [resource, statistics, lineage] = await Promise.all([
+  const [resource, statistics, lineage, register] = await Promise.all([
     api(`/api/v1/catalog/resources/${id}`),
     api(`/api/v1/catalog/resources/${id}/statistics`),
     api(`/api/v1/catalog/resources/${id}/lineage`),
+    api(`/api/v1/catalog/resources/${id}/register`).catch((error) => (error.status === 409 ? null : Promise.reject(error))),
   ]);
   const { principal } = context;
   const ownsConnector = (node) => principal.kind === 'office' || (principal.kind === 'department' && principal.departmentCode === node.departmentCode);
@@ -163,6 +186,7 @@ export async function resourcePage(context) {
         resource.keywords.length > 0 ? h('p', { class: 'keywords' }, h('span', { class: 'visually-hidden' }, t('meta.keywords')), resource.keywords.map((keyword) => h('span', { class: 'chip' }, keyword))) : null,
       ),
       h('div', { class: 'two-columns' }, section('stats-heading', t('resource.statistics'), statisticsTiles(statistics)), section('freshness-heading', t('resource.freshness'), freshnessPanel(statistics.freshness))),
+      registerSection(register),
       section('meta-heading', t('resource.metadata'), metadata(resource)),
       section('items-heading', t('resource.items'), itemsTable(resource.items)),
       await throughputSection(resource),

@@ -57,7 +57,22 @@ CREATE TABLE register_lookups (
   looked_up_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX register_lookups_entity ON register_lookups (resource_id, entity_hash, looked_up_at);
-CREATE INDEX register_lookups_window ON register_lookups (subscription_id, looked_up_at);
+CREATE INDEX register_lookups_day ON register_lookups (resource_id, looked_up_at);
+
+-- The distinct entities each subscription looked up per clock hour (UTC), for its hourly limit: counted as they
+-- come, so checking the limit costs the keys of one query, not the hour's lookups.
+CREATE TABLE register_window_counts (
+  subscription_id uuid NOT NULL REFERENCES subscriptions (id),
+  window_start timestamptz NOT NULL,
+  entities integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (subscription_id, window_start)
+);
+CREATE TABLE register_window_entities (
+  subscription_id uuid NOT NULL,
+  window_start timestamptz NOT NULL,
+  entity_hash text NOT NULL,
+  PRIMARY KEY (subscription_id, window_start, entity_hash)
+);
 
 -- A subscription refused for looking up more distinct entities in an hour than its limit allows.
 CREATE TABLE register_rate_alerts (
@@ -79,6 +94,8 @@ ALTER TABLE subscriptions DROP COLUMN query_distinct_per_hour;
 ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_delivery_mode_check;
 ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_delivery_mode_check CHECK (delivery_mode IN ('kafka', 'http', 'webhook'));
 DROP TABLE register_rate_alerts;
+DROP TABLE register_window_entities;
+DROP TABLE register_window_counts;
 DROP TABLE register_lookups;
 DROP TABLE register_offsets;
 DROP TABLE register_entries;

@@ -62,11 +62,11 @@ const registerQueries: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/v1/subscriptions/:id/query-usage', {
     config: { action: 'subscriptions:read' },
-    schema: { tags, summary: 'query subscriptions: distinct entities looked up in the last hour against the limit, and the alert when queries were refused by it', params: SubscriptionParams, response: { 200: QueryUsageAnswer, ...ERRORS } },
+    schema: { tags, summary: 'query subscriptions: distinct entities looked up in the current clock hour against the limit, and the alert when queries were refused by it', params: SubscriptionParams, response: { 200: QueryUsageAnswer, ...ERRORS } },
   }, async (request) => {
     const subscription = await partyOf(request, request.params.id);
-    const [distinctLastHour, alert] = await Promise.all([app.db.transaction((client) => usage.distinctWithin(client, subscription.id, [])), usage.alertOf(subscription.id)]);
-    return { distinctPerHour: subscription.queryDistinctPerHour ?? query.lookupsPerHour, distinctLastHour, alert };
+    const [distinctThisHour, alert] = await Promise.all([usage.entitiesThisHour(subscription.id), usage.alertOf(subscription.id)]);
+    return { distinctPerHour: subscription.queryDistinctPerHour ?? query.lookupsPerHour, distinctThisHour, alert };
   });
 };
 

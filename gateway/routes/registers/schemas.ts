@@ -48,7 +48,7 @@ export const HolderAnswer = Type.Object({ licences: Type.Array(Type.Object({ key
 const Alert = Type.Object({ distinctPerHour: Type.Integer(), refused: Type.Integer({ description: 'Queries refused so far' }), firstAt: Timestamp, lastAt: Timestamp });
 export const QueryUsageAnswer = Type.Object({
   distinctPerHour: Type.Integer({ description: 'The limit: distinct entities an hour' }),
-  distinctLastHour: Type.Integer(),
+  distinctThisHour: Type.Integer(),
   alert: Nullable(Alert),
 });
 
