@@ -124,6 +124,17 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
       return stateOf(found.id, found.requestId, found.subscription);
     },
 
+    /** The projected topics the peer may mirror now: those of its active requests (MirrorMaker 2's topic list). */
+    async mirrorTopics(peer: Peer): Promise<string[]> {
+      const { rows } = await db.query<{ subscription_id: string }>("SELECT subscription_id FROM federation_requests WHERE direction = 'incoming' AND peer_id = $1 ORDER BY created_at", [peer.id]);
+      const topics: string[] = [];
+      for (const row of rows) {
+        const subscription = await subscriptions.store.get(row.subscription_id);
+        if (subscription && effectiveStatus(subscription, subscriptions.clock()) === 'active') topics.push(subscriptionTopic(subscription.id));
+      }
+      return topics;
+    },
+
     /** The requesting integrator withdraws through its gateway: the subscription is revoked here. */
     async revoke(peer: Peer, integrator: string | undefined, id: string, reason: string | null): Promise<RequestState> {
       const found = await find(peer, id);
