@@ -55,7 +55,8 @@ t.test("a county resource reaches a city integrator: harvested, requested, appro
 
   const config = await mirrorConfig();
   t.same(config.flows[0]?.topics, [`dx.sub.${subscription.id}`], 'the county lets the city mirror exactly this subscription topic');
-  const mirror = await startMirrorMaker(join(mirrorDir, 'run'), config);
+  // A long restart delay: the test measures the lag while MirrorMaker is down after the kill.
+  const mirror = await startMirrorMaker(join(mirrorDir, 'run'), config, { restartDelayMs: 15_000 });
   t.teardown(() => mirror.stop());
 
   const first = Array.from({ length: 5 }, () => fixtures.person());
@@ -70,12 +71,21 @@ t.test("a county resource reaches a city integrator: harvested, requested, appro
   const expected = expectedDeliveries(first, subscription.id, ['id_number', 'name']);
   for (const message of arrived) t.ok(takeDelivery(expected, message.key, JSON.parse(message.value.toString('utf8'))), 'masked as the county catalogue says, only the approved fields');
 
+  const lag = async () => {
+    await city.app.inject({ url: `/api/v1/federation/requests/${forwarded.json().id}`, headers: bearer(integrator.key) });
+    const metrics = (await city.app.inject({ url: '/metrics' })).body;
+    return Number(new RegExp(`dx_federation_mirror_lag_records\\{peer="330110",request="${forwarded.json().id}"\\} (\\d+)`).exec(metrics)?.[1]);
+  };
+  t.equal(await lag(), 0, 'the cross-gateway lag is 0 once everything arrived');
+
   mirror.crash();
   const updated = { ...(first[0] as PersonRecord), name: '改名后' };
   const second = [...Array.from({ length: 3 }, () => fixtures.person()), updated];
   await push(second);
+  t.equal(await waitFor(lag, (value) => value === 4, 10_000), 4, 'while MirrorMaker is down the lag counts the records not yet mirrored');
   const afterCrash = await consumeTopic(request.mirroredTopic, 9, { timeoutMs: 120_000, quietMs: 1000 });
   t.ok(mirror.restarts >= 1, 'the supervisor started MirrorMaker again');
+  t.equal(await lag(), 0, 'and the lag is back to 0');
   const keys = new Set(afterCrash.map((message) => `${message.key}|${message.value.toString('utf8')}`));
   t.equal(keys.size, 9, 'nothing lost across the kill (a record copied twice counts once)');
   const original = first[0] as PersonRecord;
