@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CatalogRepository } from '../../catalog/repository.ts';
 import { dxError, type ErrorDetail } from '../errors.ts';
+import type { TopicEndOffset } from '../kafka/topic-end-offsets.ts';
 import type { Db } from '../plugins/db.ts';
 import type { Subscriptions } from '../plugins/subscriptions.ts';
 import { deliveryProblems, fieldProblems, futureProblems } from '../routes/subscriptions/validate.ts';
@@ -32,6 +33,8 @@ export interface RequestState {
   replyDue: string | null;
   expiresAt: string | null;
   topic: string | null;
+  /** Records the projected topic has received so far (its partitions' end offsets added), while active. */
+  endOffset: number | null;
 }
 
 const UUID_AT_END = /\/api\/v1\/catalog\/resources\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -45,7 +48,7 @@ function refuse(problems: ErrorDetail[]): void {
  * delivered by kafka into the projected topic dx.sub.<id> (approved fields, masked here, where the data is owned),
  * which MirrorMaker 2 mirrors to the peer. The provider department decides it like any other request.
  */
-export function createIncomingRequests(deps: { db: Db; audit: AuditLog; repository: CatalogRepository; shared: SharedCatalogue; subscriptions: Subscriptions }) {
+export function createIncomingRequests(deps: { db: Db; audit: AuditLog; repository: CatalogRepository; shared: SharedCatalogue; subscriptions: Subscriptions; endOffset: TopicEndOffset }) {
   const { db, audit, subscriptions } = deps;
 
   async function stateOf(id: string, requestId: string, subscription: Subscription): Promise<RequestState> {
@@ -60,6 +63,7 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
       replyDue: subscription.replyDue,
       expiresAt: subscription.expiresAt,
       topic: status === 'active' ? subscriptionTopic(subscription.id) : null,
+      endOffset: status === 'active' ? await deps.endOffset(subscriptionTopic(subscription.id)).catch(() => null) : null,
     };
   }
 
@@ -122,6 +126,17 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
     async state(peer: Peer, id: string): Promise<RequestState> {
       const found = await find(peer, id);
       return stateOf(found.id, found.requestId, found.subscription);
+    },
+
+    /** The projected topics the peer may mirror now: those of its active requests (MirrorMaker 2's topic list). */
+    async mirrorTopics(peer: Peer): Promise<string[]> {
+      const { rows } = await db.query<{ subscription_id: string }>("SELECT subscription_id FROM federation_requests WHERE direction = 'incoming' AND peer_id = $1 ORDER BY created_at", [peer.id]);
+      const topics: string[] = [];
+      for (const row of rows) {
+        const subscription = await subscriptions.store.get(row.subscription_id);
+        if (subscription && effectiveStatus(subscription, subscriptions.clock()) === 'active') topics.push(subscriptionTopic(subscription.id));
+      }
+      return topics;
     },
 
     /** The requesting integrator withdraws through its gateway: the subscription is revoked here. */

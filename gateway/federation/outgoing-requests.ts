@@ -54,6 +54,8 @@ export interface NewOutgoingRequest {
  */
 export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: PeerStore; harvested: HarvestedStore; client: PeerClient }) {
   const { db, audit } = deps;
+  /** The owner's end offset of each active request's projected topic, as last fetched: what the mirror lag is measured against. */
+  const ownerEndOffsets = new Map<string, number>();
 
   async function get(id: string): Promise<OutgoingRequest | undefined> {
     return (await db.query<OutgoingRequest>(`${SELECT} AND f.id = $1`, [id])).rows[0];
@@ -61,6 +63,8 @@ export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: P
 
   async function apply(request: OutgoingRequest, state: RequestState | { status: 'rejected'; reason: string }, actor: Principal | null): Promise<OutgoingRequest> {
     const next: Partial<RequestState> & { status: OutgoingStatus; reason: string | null } = { approvedFields: null, replyDue: null, expiresAt: null, topic: null, ...state };
+    if (next.status === 'active' && typeof next.endOffset === 'number') ownerEndOffsets.set(request.id, next.endOffset);
+    else ownerEndOffsets.delete(request.id);
     const changed = request.status !== next.status || JSON.stringify(request.approvedFields) !== JSON.stringify(next.approvedFields ?? null) || request.remoteId !== (next.id ?? request.remoteId);
     if (!changed) return request;
     await db.transaction(async (client) => {
@@ -96,6 +100,7 @@ export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: P
   return {
     get,
     refresh,
+    ownerEndOffsets: ownerEndOffsets as ReadonlyMap<string, number>,
 
     async list(integratorId: string | undefined, limit: number, offset: number): Promise<OutgoingRequest[]> {
       return (await db.query<OutgoingRequest>(`${SELECT} AND ($1::uuid IS NULL OR f.integrator_id = $1) ORDER BY f.created_at DESC LIMIT $2 OFFSET $3`, [integratorId ?? null, limit, offset])).rows;

@@ -8,7 +8,9 @@ import { createOutgoingRequests, type OutgoingRequests } from '../federation/out
 import { createPeerClient, type PeerClient } from '../federation/peer-client.ts';
 import { createPeerService, type PeerService } from '../federation/peer-service.ts';
 import { createPeerStore, type PeerStore } from '../federation/peer-store.ts';
+import { registerMirrorLag } from '../federation/mirror-lag.ts';
 import { createSharedCatalogue, type SharedCatalogue } from '../federation/shared-catalogue.ts';
+import { createTopicEndOffset } from '../kafka/topic-end-offsets.ts';
 
 export interface FederationOptions {
   instanceId: string;
@@ -57,6 +59,8 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   const harvested = createHarvestedStore(app.db);
   const outgoing = createOutgoingRequests({ db: app.db, audit: app.audit, peers, harvested, client });
   const extraWork: (() => Promise<void>)[] = [() => outgoing.sync()];
+  const endOffset = createTopicEndOffset(app.kafka.admin);
+  registerMirrorLag(app.metrics.registry, outgoing, endOffset);
 
   async function tick(): Promise<void> {
     for (const peer of await peers.list()) {
@@ -74,7 +78,7 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
     harvester,
     shared,
     harvested,
-    incoming: createIncomingRequests({ db: app.db, audit: app.audit, repository: app.catalog.repository, shared, subscriptions: app.subscriptions }),
+    incoming: createIncomingRequests({ db: app.db, audit: app.audit, repository: app.catalog.repository, shared, subscriptions: app.subscriptions, endOffset }),
     outgoing,
     onTick: (work) => void extraWork.push(work),
     tick,
@@ -93,4 +97,4 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   }
 }
 
-export default fp(federationPlugin, { name: 'dx-federation', dependencies: ['dx-db', 'dx-secrets', 'dx-audit', 'dx-auth', 'dx-catalog', 'dx-subscriptions'] });
+export default fp(federationPlugin, { name: 'dx-federation', dependencies: ['dx-db', 'dx-kafka', 'dx-metrics', 'dx-secrets', 'dx-audit', 'dx-auth', 'dx-catalog', 'dx-subscriptions'] });

@@ -87,6 +87,19 @@ const peerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
+  app.get('/api/v1/peers/:id/mirror', {
+    config: { action: 'peers:read' },
+    schema: {
+      tags,
+      summary: "What MirrorMaker 2 may copy from this gateway's cluster to the peer's: the projected topics of the peer's active requests",
+      params: PeerParams,
+      response: { 200: Type.Object({ source: Type.String(), target: Type.String(), topics: Type.Array(Type.String()) }), ...AUTHENTICATED_ERRORS },
+    },
+  }, async (request) => {
+    const peer = await peerOf(request.params.id);
+    return { source: federation.instance.instanceId, target: peer.instanceId, topics: await federation.incoming.mirrorTopics(peer) };
+  });
+
   app.get('/api/v1/peers/:id/shares', {
     config: { action: 'peers:shares:read' },
     schema: { tags, summary: 'The resources shared with the peer (a department sees its own)', params: PeerParams, response: { 200: Type.Object({ items: Type.Array(Type.Object({ resourceId: Type.String(), code: Type.String(), name: Type.String(), providerCode: Type.String() })) }), ...AUTHENTICATED_ERRORS } },

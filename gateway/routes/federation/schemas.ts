@@ -77,6 +77,7 @@ export const RequestStateBody = Type.Object({
   replyDue: Nullable(Type.String()),
   expiresAt: Nullable(Type.String()),
   topic: Nullable(Type.String({ description: "The owner's projected topic (dx.sub.<id>), once active" })),
+  endOffset: Nullable(Type.Integer({ description: 'Records written to the projected topic so far (sum of end offsets), while active: the requester measures its mirror lag against it' })),
 });
 
 export const RemoteRequestParams = Type.Object({ id: Uuid });
