@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { javaMajorVersion, KAFKA_HOME, KafkaPrerequisiteError } from '../kafka/prerequisites.ts';
-import { projectPath } from '../project-root.ts';
+import { projectPath } from '../../project-root.ts';
 
 const run = promisify(execFile);
 
