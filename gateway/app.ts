@@ -21,6 +21,7 @@ import allowedHostRoutes from './routes/allowed-hosts/index.ts';
 import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
+import connectorWarningRoutes from './routes/connector-warnings/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(principalRoutes);
     await app.register(validateRoutes);
     await app.register(connectorRoutes);
+    await app.register(connectorWarningRoutes);
     await app.register(ingestRoutes);
     await app.register(auditRoutes);
     await app.register(allowedHostRoutes);

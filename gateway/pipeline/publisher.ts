@@ -2,10 +2,11 @@ import type { Message, TopicMessages } from 'kafkajs';
 import type { CanonicalSchema } from '../../schemas/canonical.ts';
 import type { RecordValidator } from '../../schemas/validate.ts';
 import type { SourceRecord } from '../../connectors/types.ts';
-import type { BatchCommit, RejectedRecord } from './connector-store.ts';
+import type { BatchCommit, RejectedRecord, WarnedRecord } from './connector-store.ts';
 import { redactErrors, redactOffset, redactSource } from './dead-letter.ts';
 import type { MappingResult } from './mapping/apply.ts';
 import { messageId } from './message-id.ts';
+import { recordWarnings, warningsHeader } from '../../schemas/formats/record-warnings.ts';
 import { joinBodies, MessageBodies, type PackedBatch } from './packed-batch.ts';
 
 export interface PublishTarget {
@@ -42,6 +43,8 @@ export function recordOutcomes(batch: PublishedBatch): RecordOutcome[] {
 /** The provenance headers: `dx-source` is the JSON array `[connector id, source partition, offset]`. */
 const PROVENANCE = ['dx-message-id', 'dx-source'].map((name) => Buffer.from(name, 'utf8'));
 const REJECTED = [...PROVENANCE, Buffer.from('dx-rejected', 'utf8')];
+/** Published records that broke a soft rule carry `dx-warnings` (see schemas/formats/record-warnings.ts). */
+const WARNED = [...PROVENANCE, Buffer.from('dx-warnings', 'utf8')];
 
 /**
  * Kept between batches (each thread has its own): what a batch's messages are written into before they are copied
@@ -65,6 +68,7 @@ export function prepareBatch(target: PublishTarget, records: readonly SourceReco
   const dead = new MessageBodies(buffers.rejected);
   const accepted = new Uint8Array(records.length);
   const rejected: RejectedRecord[] = [];
+  const warned: WarnedRecord[] = [];
   const offsets = new Map<string, SourceRecord['offset']>();
   const sourcePrefixes = new Map<string, string>();
   const { connectorId, schema, schemaId } = target;
@@ -80,7 +84,9 @@ export function prepareBatch(target: PublishTarget, records: readonly SourceReco
     offsets.set(record.partition, record.offset);
     if (mapped.ok && errors.length === 0) {
       accepted[index] = 1;
-      published.addWire(String(mapped.value[schema.businessKey]), timestamp, schemaId, schema.avroType, mapped.value, PROVENANCE, provenance);
+      const warnings = recordWarnings(schema.name, mapped.value);
+      if (warnings.length > 0) warned.push({ partition: record.partition, offset: record.offset, warnings });
+      published.addWire(String(mapped.value[schema.businessKey]), timestamp, schemaId, schema.avroType, mapped.value, warnings.length > 0 ? WARNED : PROVENANCE, warnings.length > 0 ? [...provenance, warningsHeader(warnings)] : provenance);
     } else {
       // The quarantine row is written after the broker's ack, so its id is not known yet: the letter names the
       // source position (connector, partition, offset), as the row does, and its dx-message-id is derived from it.
@@ -102,7 +108,7 @@ export function prepareBatch(target: PublishTarget, records: readonly SourceReco
     { topic: target.topic, bodies: published },
     { topic: target.deadLetterTopic, bodies: dead },
   ]);
-  return { read: records.length, published: published.count, rejected, offsets, accepted, ...messages };
+  return { read: records.length, published: published.count, rejected, warned, offsets, accepted, ...messages };
 }
 
 /** Kept under the broker's default message.max.bytes (1 MiB) with room for the request's own framing. */
