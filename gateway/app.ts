@@ -6,6 +6,7 @@ import auditPlugin from './plugins/audit.ts';
 import authPlugin from './plugins/auth.ts';
 import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
 import dbPlugin, { type DbOptions } from './plugins/db.ts';
+import disputesPlugin from './plugins/disputes.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
 import inputGuardPlugin from './plugins/input-guard.ts';
@@ -22,6 +23,7 @@ import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
 import connectorWarningRoutes from './routes/connector-warnings/index.ts';
+import disputeRoutes from './routes/disputes/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
@@ -106,6 +108,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       holidayNoticesDir: options.holidayNoticesDir,
       streamLimits: { perPrincipal: config.DX_STREAMS_PER_PRINCIPAL, perInstance: config.DX_STREAMS_PER_INSTANCE },
     });
+    await app.register(disputesPlugin, {
+      answerWorkingDays: config.DX_DISPUTE_ANSWER_WORKING_DAYS,
+      attachmentMaxBytes: config.DX_DISPUTE_ATTACHMENT_MAX_BYTES,
+      heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
+      warningRetentionDays: config.DX_QUARANTINE_RETENTION_DAYS,
+    });
 
     await app.register(healthRoutes);
     await app.register(principalRoutes);
@@ -117,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(allowedHostRoutes);
     await app.register(catalogRoutes);
     await app.register(subscriptionRoutes);
+    await app.register(disputeRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.register(uiPlugin);
     await app.ready();

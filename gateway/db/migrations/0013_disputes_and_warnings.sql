@@ -24,6 +24,8 @@ CREATE TABLE disputes (
   answered_at timestamptz,
   answered_by uuid REFERENCES principals (id),
   answer_reason text,
+  -- When the data office was first told the dispute is overdue (audited once).
+  overdue_notified_at timestamptz,
   -- Confirmed disputes: where the resource topic stood at confirmation, then the corrected record found after it.
   correction_from jsonb,
   corrected_topic text,
