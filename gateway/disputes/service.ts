@@ -93,7 +93,7 @@ export function createDisputeService(deps: DisputeServiceDependencies) {
       const { id, code, providerCode } = resource as Resource;
       return db.transaction(async (client) => {
         const created = await store.create(
-          { id: randomUUID(), resourceId: id, providerCode, subscriptionId: subscription?.id ?? null, raisedBy: principal.id, businessKey: input.businessKey, businessKeyDigest: digest(input.businessKey), fields: input.fields, problem: input.problem, evidence: input.evidence, attachment, answer: { countedFrom, due } },
+          { id: randomUUID(), resourceId: id, providerCode, subscriptionId: subscription?.id ?? null, raisedBy: principal.id, businessKey: input.businessKey, businessKeyDigest: digest(input.businessKey), fields: input.fields, problem: input.problem, evidence: input.evidence, attachment, answer: { countedFrom, due }, at: now },
           client,
         );
         await audit.record({ principal, action: 'dispute.raise', object: object(created), details: { resourceId: id, resourceCode: code, providerCode, subscriptionId: created.subscriptionId, fields: input.fields, answerDue: due.date, answerDueProvisional: due.provisional, attachmentBytes: attachment?.data.length ?? null } }, client);
@@ -107,9 +107,10 @@ export function createDisputeService(deps: DisputeServiceDependencies) {
       const resource = await deps.repository.get(dispute.resourceId);
       // Where the topic stands now: the corrected record is the first one with the dispute's key after it.
       const correctionFrom = answer.status === 'confirmed' && resource?.topic ? await deps.topics.ends(resource.topic) : null;
-      const late = dateInShanghai(deps.clock()) > dispute.answerDue;
+      const now = deps.clock();
+      const late = dateInShanghai(now) > dispute.answerDue;
       const answered = await db.transaction(async (client) => {
-        const updated = await store.answer(dispute.id, { ...answer, by: principal.id, correctionFrom }, client);
+        const updated = await store.answer(dispute.id, { ...answer, by: principal.id, correctionFrom, at: now }, client);
         if (updated) await audit.record({ principal, action: answer.status === 'confirmed' ? 'dispute.confirm' : 'dispute.reject', object: object(updated), details: { reason: answer.reason, answerDue: dispute.answerDue, late } }, client);
         return updated;
       });

@@ -1,3 +1,4 @@
+import type { ResourceDisputeCounts } from '../../catalog/export/xlsx.ts';
 import type { Db } from '../plugins/db.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { Deadline } from '../subscriptions/working-days.ts';
@@ -37,6 +38,8 @@ export interface NewDispute {
   evidence: string;
   attachment: { name: string; contentType: string; data: Buffer } | null;
   answer: { countedFrom: string; due: Deadline };
+  /** Now by the gateway's clock (the one deadlines are judged by). */
+  at: Date;
 }
 
 export interface DisputeFilter {
@@ -51,14 +54,7 @@ export interface DisputeFilter {
 }
 
 /** Per resource: what is open, overdue and how fast its provider answered (calendar days, answered disputes). */
-export interface DisputeSummary {
-  open: number;
-  overdue: number;
-  confirmed: number;
-  rejected: number;
-  answeredLate: number;
-  averageAnswerDays: number | null;
-}
+export type DisputeSummary = ResourceDisputeCounts;
 
 export const EMPTY_SUMMARY: DisputeSummary = Object.freeze({ open: 0, overdue: 0, confirmed: 0, rejected: 0, answeredLate: 0, averageAnswerDays: null });
 
@@ -80,13 +76,13 @@ export function createDisputeStore(db: Db, box: SecretBox) {
       const { attachment } = input;
       await client.query(
         `INSERT INTO disputes (id, resource_id, provider_code, subscription_id, raised_by, business_key, business_key_digest, fields, problem, evidence,
-           attachment_name, attachment_type, attachment_bytes, attachment, answer_counted_from, answer_due, answer_due_provisional_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+           attachment_name, attachment_type, attachment_bytes, attachment, answer_counted_from, answer_due, answer_due_provisional_reason, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`,
         [input.id, input.resourceId, input.providerCode, input.subscriptionId, input.raisedBy, box.seal(input.businessKey, sealedFor(input.id, 'business-key')),
           input.businessKeyDigest, JSON.stringify(input.fields), input.problem, box.seal(input.evidence, sealedFor(input.id, 'evidence')),
           attachment?.name ?? null, attachment?.contentType ?? null, attachment?.data.length ?? null,
           attachment ? box.seal(attachment.data.toString('base64'), sealedFor(input.id, 'attachment')) : null,
-          input.answer.countedFrom, input.answer.due.date, input.answer.due.reason],
+          input.answer.countedFrom, input.answer.due.date, input.answer.due.reason, input.at],
       );
       return (await get(input.id, client)) as Dispute;
     },
@@ -115,11 +111,11 @@ export function createDisputeStore(db: Db, box: SecretBox) {
     },
 
     /** Confirms or rejects an open dispute; undefined when it was answered meanwhile. */
-    async answer(id: string, answer: { status: 'confirmed' | 'rejected'; by: string; reason: string | null; correctionFrom: Record<string, string> | null }, client: Queryable): Promise<Dispute | undefined> {
+    async answer(id: string, answer: { status: 'confirmed' | 'rejected'; by: string; reason: string | null; correctionFrom: Record<string, string> | null; at: Date }, client: Queryable): Promise<Dispute | undefined> {
       const { rows } = await client.query<{ id: string }>(
-        `UPDATE disputes SET status = $2, answered_by = $3, answered_at = now(), answer_reason = $4, correction_from = $5, updated_at = now()
+        `UPDATE disputes SET status = $2, answered_by = $3, answered_at = $6, answer_reason = $4, correction_from = $5, updated_at = now()
          WHERE id = $1 AND status = 'open' RETURNING id`,
-        [id, answer.status, answer.by, answer.reason, answer.correctionFrom === null ? null : JSON.stringify(answer.correctionFrom)],
+        [id, answer.status, answer.by, answer.reason, answer.correctionFrom === null ? null : JSON.stringify(answer.correctionFrom), answer.at],
       );
       return rows[0] ? get(id, client) : undefined;
     },
