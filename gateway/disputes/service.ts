@@ -93,7 +93,7 @@ export function createDisputeService(deps: DisputeServiceDependencies) {
       const { id, code, providerCode } = resource as Resource;
       return db.transaction(async (client) => {
         const created = await store.create(
-          { id: randomUUID(), resourceId: id, providerCode, subscriptionId: subscription?.id ?? null, raisedBy: principal.id, businessKey: input.businessKey, businessKeyDigest: digest(input.businessKey), fields: input.fields, problem: input.problem, evidence: input.evidence, attachment, answer: { countedFrom, due }, at: now },
+          { id: randomUUID(), resourceId: id, providerCode, subscriptionId: subscription?.id ?? null, raisedBy: principal.id, businessKey: input.businessKey, businessKeyDigest: digest(input.businessKey), fields: input.fields, problem: input.problem, evidence: input.evidence, attachment, answer: { countedFrom, workingDays: deps.answerWorkingDays, due }, at: now },
           client,
         );
         await audit.record({ principal, action: 'dispute.raise', object: object(created), details: { resourceId: id, resourceCode: code, providerCode, subscriptionId: created.subscriptionId, fields: input.fields, answerDue: due.date, answerDueProvisional: due.provisional, attachmentBytes: attachment?.data.length ?? null } }, client);
@@ -125,6 +125,26 @@ export function createDisputeService(deps: DisputeServiceDependencies) {
         if (linked) await audit.record({ principal: null, action: 'dispute.corrected', object: { type: 'dispute', id: disputeId }, details: record }, client);
         return linked;
       });
+    },
+
+    /**
+     * Recounts the answer date of every open dispute under the holiday notices known now (a notice added since moves
+     * it), with the working days it was given; each move is audited. Conditional, so instances starting at once move
+     * each dispute once.
+     */
+    async recountAnswerDates(): Promise<{ id: string; from: string; to: string }[]> {
+      const moved: { id: string; from: string; to: string }[] = [];
+      for (const open of await store.openAnswers()) {
+        const due = deps.workingDays.addWorkingDays(open.countedFrom, open.workingDays);
+        if (due.date === open.answerDue && due.reason === open.provisionalReason) continue;
+        const changed = await db.transaction(async (client) => {
+          if (!(await store.moveAnswerDue(open.id, open, due, client))) return false;
+          await audit.record({ principal: null, action: 'dispute.answer-due.recount', object: { type: 'dispute', id: open.id }, details: { from: open.answerDue, to: due.date, provisional: due.provisional, noticeYears: deps.workingDays.noticeYears } }, client);
+          return true;
+        });
+        if (changed) moved.push({ id: open.id, from: open.answerDue, to: due.date });
+      }
+      return moved;
     },
 
     /** Marks the disputes overdue today and tells the data office, once per dispute (an audit entry each). */

@@ -37,7 +37,7 @@ export interface NewDispute {
   problem: string;
   evidence: string;
   attachment: { name: string; contentType: string; data: Buffer } | null;
-  answer: { countedFrom: string; due: Deadline };
+  answer: { countedFrom: string; workingDays: number; due: Deadline };
   /** Now by the gateway's clock (the one deadlines are judged by). */
   at: Date;
 }
@@ -76,13 +76,13 @@ export function createDisputeStore(db: Db, box: SecretBox) {
       const { attachment } = input;
       await client.query(
         `INSERT INTO disputes (id, resource_id, provider_code, subscription_id, raised_by, business_key, business_key_digest, fields, problem, evidence,
-           attachment_name, attachment_type, attachment_bytes, attachment, answer_counted_from, answer_due, answer_due_provisional_reason, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`,
+           attachment_name, attachment_type, attachment_bytes, attachment, answer_counted_from, answer_due, answer_due_provisional_reason, created_at, updated_at, answer_working_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)`,
         [input.id, input.resourceId, input.providerCode, input.subscriptionId, input.raisedBy, box.seal(input.businessKey, sealedFor(input.id, 'business-key')),
           input.businessKeyDigest, JSON.stringify(input.fields), input.problem, box.seal(input.evidence, sealedFor(input.id, 'evidence')),
           attachment?.name ?? null, attachment?.contentType ?? null, attachment?.data.length ?? null,
           attachment ? box.seal(attachment.data.toString('base64'), sealedFor(input.id, 'attachment')) : null,
-          input.answer.countedFrom, input.answer.due.date, input.answer.due.reason, input.at],
+          input.answer.countedFrom, input.answer.due.date, input.answer.due.reason, input.at, input.answer.workingDays],
       );
       return (await get(input.id, client)) as Dispute;
     },
@@ -141,6 +141,25 @@ export function createDisputeStore(db: Db, box: SecretBox) {
 
     async advanceCorrectionFrom(id: string, positions: Record<string, string>): Promise<void> {
       await db.query("UPDATE disputes SET correction_from = $2 WHERE id = $1 AND status = 'confirmed' AND corrected_at IS NULL", [id, JSON.stringify(positions)]);
+    },
+
+    /** Open disputes, for recounting their answer date under the holiday notices known now. */
+    async openAnswers(): Promise<{ id: string; countedFrom: string; workingDays: number; answerDue: string; provisionalReason: string | null }[]> {
+      const { rows } = await db.query<{ id: string; countedFrom: string; workingDays: number; answerDue: string; provisionalReason: string | null }>(
+        `SELECT id, answer_counted_from::text AS "countedFrom", answer_working_days AS "workingDays", answer_due::text AS "answerDue",
+           answer_due_provisional_reason AS "provisionalReason" FROM disputes WHERE status = 'open' ORDER BY created_at`,
+      );
+      return rows;
+    },
+
+    /** Moves an open dispute's answer date if it is still `from`; false when another instance or an answer came first. */
+    async moveAnswerDue(id: string, from: { answerDue: string; provisionalReason: string | null }, to: Deadline, client: Queryable): Promise<boolean> {
+      const { rowCount } = await client.query(
+        `UPDATE disputes SET answer_due = $4, answer_due_provisional_reason = $5, overdue_notified_at = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'open' AND answer_due = $2::date AND answer_due_provisional_reason IS NOT DISTINCT FROM $3`,
+        [id, from.answerDue, from.provisionalReason, to.date, to.reason],
+      );
+      return rowCount === 1;
     },
 
     /** Marks open disputes past their answer date as notified, once; returns those it marked. */

@@ -30,7 +30,7 @@ declare module 'fastify' {
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * Decorates `disputes`. On ready, every heartbeat on every instance (each step is idempotent): tells the office of
+ * Decorates `disputes`, after recounting the answer dates of open disputes under the holiday notices known. On ready, every heartbeat on every instance (each step is idempotent): tells the office of
  * disputes that became overdue, and links confirmed disputes to their corrected records on the resource topics;
  * hourly, purges old warned-record positions. Serves `dx_disputes_overdue`.
  */
@@ -54,6 +54,7 @@ async function disputesPlugin(app: FastifyInstance, options: DisputesOptions): P
     attachmentMaxBytes: options.attachmentMaxBytes,
   });
   const warnings = createWarningStore(app.db);
+  for (const moved of await service.recountAnswerDates()) log.info({ dispute: moved.id, from: moved.from, to: moved.to }, 'dispute answer date recounted');
 
   new Gauge({
     name: 'dx_disputes_overdue',

@@ -19,6 +19,8 @@ CREATE TABLE disputes (
   attachment text,
   status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'confirmed', 'rejected')),
   answer_counted_from date NOT NULL,
+  -- The working days given when it was raised: a holiday notice added later recounts with the same number.
+  answer_working_days integer NOT NULL,
   answer_due date NOT NULL,
   answer_due_provisional_reason text,
   answered_at timestamptz,
