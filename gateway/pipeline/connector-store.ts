@@ -45,7 +45,7 @@ export interface RejectedRecord {
 export interface WarnedRecord {
   partition: string;
   offset: JsonValue;
-  warnings: { path: string; rule: string; message: string }[];
+  warnings: readonly { path: string; rule: string; message: string }[];
 }
 
 export interface BatchCommit {
