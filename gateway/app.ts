@@ -6,6 +6,7 @@ import auditPlugin from './plugins/audit.ts';
 import authPlugin from './plugins/auth.ts';
 import catalogPlugin, { type CatalogOptions } from './plugins/catalog.ts';
 import dbPlugin, { type DbOptions } from './plugins/db.ts';
+import disputesPlugin from './plugins/disputes.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorHandler from './plugins/error-handler.ts';
 import federationPlugin from './plugins/federation.ts';
@@ -26,6 +27,8 @@ import auditRoutes from './routes/audit/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import connectorRoutes from './routes/connectors/index.ts';
 import federationRoutes from './routes/federation/index.ts';
+import connectorWarningRoutes from './routes/connector-warnings/index.ts';
+import disputeRoutes from './routes/disputes/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import principalRoutes from './routes/principals/index.ts';
@@ -117,11 +120,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       harvestIntervalMs: config.DX_FEDERATION_HARVEST_INTERVAL_MS,
       timeoutMs: config.DX_FEDERATION_TIMEOUT_MS,
     });
+    await app.register(disputesPlugin, {
+      answerWorkingDays: config.DX_DISPUTE_ANSWER_WORKING_DAYS,
+      attachmentMaxBytes: config.DX_DISPUTE_ATTACHMENT_MAX_BYTES,
+      heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
+      warningRetentionDays: config.DX_QUARANTINE_RETENTION_DAYS,
+    });
 
     await app.register(healthRoutes);
     await app.register(principalRoutes);
     await app.register(validateRoutes);
     await app.register(connectorRoutes);
+    await app.register(connectorWarningRoutes);
     await app.register(ingestRoutes);
     await app.register(auditRoutes);
     await app.register(allowedHostRoutes);
@@ -129,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(subscriptionRoutes);
     await app.register(registerRoutes);
     await app.register(federationRoutes);
+    await app.register(disputeRoutes);
     await app.register(registryRoutes, { prefix: '/registry' });
     await app.register(uiPlugin);
     await app.ready();

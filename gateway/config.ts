@@ -85,6 +85,8 @@ export const CONFIG_SCHEMA = Type.Object({
   DX_SECRET_KEY_PREVIOUS: Type.Optional(
     Type.String({ pattern: `^${SECRET_KEY}(,${SECRET_KEY})*$`, description: 'Former secret keys, comma-separated, during a rotation: what they sealed is opened and sealed again with the current key on start.' }),
   ),
+  DX_DISPUTE_ANSWER_WORKING_DAYS: Type.Integer({ minimum: 1, maximum: 60, default: 5, description: 'Working days the provider department has to answer a dispute (数据异议), counted on the holiday calendar of the reply deadlines; later, the dispute is overdue and the data office is told.' }),
+  DX_DISPUTE_ATTACHMENT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 5 * 1024 * 1024, default: 1024 * 1024, description: "Largest attachment (decoded) a dispute's evidence may carry, stored sealed in PostgreSQL; larger gets 400 naming attachment.data." }),
   DX_QUARANTINE_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Days a rejected record stays in the quarantine (rejected_records) before it is purged.' }),
   DX_IDEMPOTENCY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7, description: 'Days a push answer is kept for its Idempotency-Key; a retry after that publishes again.' }),
   DX_RUN_HISTORY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'Days finished connector runs are kept in the run history.' }),

@@ -4,6 +4,7 @@ import { api, session } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { LANGUAGES, language, setLanguage, setVocabulary, t } from './i18n/index.js';
 import { connectorsPage } from './pages/connectors.js';
+import { disputePage, disputesPage } from './pages/disputes.js';
 import { rejectedPage } from './pages/rejected.js';
 import { resourcePage } from './pages/resource.js';
 import { searchPage } from './pages/search.js';
@@ -20,6 +21,8 @@ const ROUTES = [
   { pattern: /^\/connectors$/, page: connectorsPage, nav: 'connectors' },
   { pattern: /^\/verify$/, page: verifyPage, nav: 'verify' },
   { pattern: new RegExp(`^/connectors/${UUID}/rejected$`), page: rejectedPage, nav: 'connectors' },
+  { pattern: /^\/disputes$/, page: disputesPage, nav: 'disputes' },
+  { pattern: new RegExp(`^/disputes/${UUID}$`), page: disputePage, nav: 'disputes' },
 ];
 
 const header = document.getElementById('site-header');
@@ -75,7 +78,7 @@ function renderHeader(principal, activeNav) {
       { class: 'header-inner' },
       h('a', { href: '#/search', class: 'brand' }, h('img', { src: 'favicon.svg', alt: '', width: 28, height: 28 }), h('span', null, t('app.title'))),
       principal
-        ? h('nav', { 'aria-label': t('nav.label'), class: 'site-nav' }, h('ul', null, navLink('search', '#/search', t('nav.search')), mayOperateConnectors(principal) ? navLink('connectors', '#/connectors', principal.kind === 'office' ? t('nav.allConnectors') : t('nav.myConnectors')) : null, principal.kind === 'integrator' ? navLink('verify', '#/verify', t('nav.verify')) : null))
+        ? h('nav', { 'aria-label': t('nav.label'), class: 'site-nav' }, h('ul', null, navLink('search', '#/search', t('nav.search')), navLink('disputes', '#/disputes', t('nav.disputes')), mayOperateConnectors(principal) ? navLink('connectors', '#/connectors', principal.kind === 'office' ? t('nav.allConnectors') : t('nav.myConnectors')) : null, principal.kind === 'integrator' ? navLink('verify', '#/verify', t('nav.verify')) : null))
         : null,
       h(
         'div',

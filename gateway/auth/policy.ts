@@ -82,6 +82,12 @@ export const POLICY = {
   'federation:catalog:read': EVERYONE,
   'federation:request': { kinds: ['integrator'] },
   'federation:requests:read': OFFICE_OR_OWNING_INTEGRATOR,
+  'subscriptions:notices': SUBSCRIPTION_PARTY,
+  'disputes:raise': { kinds: ['office', 'integrator'] },
+  'disputes:list': EVERYONE,
+  // Both parties of a dispute, as of a subscription: the integrator that raised it, the provider department; the office.
+  'disputes:read': SUBSCRIPTION_PARTY,
+  'disputes:answer': OWNING_DEPARTMENT,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

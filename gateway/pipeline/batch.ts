@@ -45,11 +45,20 @@ export interface RejectedRecord {
   errors: { path: string; rule: string; message: string }[];
 }
 
+/** A published record that broke soft rules (schemas/formats/record-warnings.ts). */
+export interface WarnedRecord {
+  partition: string;
+  offset: JsonValue;
+  warnings: readonly { path: string; rule: string; message: string }[];
+}
+
 /** What the commit stage stores once the broker acknowledged a batch. */
 export interface BatchCommit {
   read: number;
   published: number;
   rejected: RejectedRecord[];
+  /** Published records with data-quality warnings; absent: none. */
+  warned?: WarnedRecord[];
   /** The offset of the last record of each partition in the batch. */
   offsets: Map<string, JsonValue>;
 }

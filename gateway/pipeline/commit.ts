@@ -5,7 +5,8 @@ import type { BatchCommit } from './batch.ts';
 
 /**
  * Advances the offsets ($3, an object of partition → offset), stores the rejected records ($4) and adds the counts
- * ($5 read, $6 published, $7 rejected) to the totals, the minute's throughput and the run ($2, none when null).
+ * ($5 read, $6 published, $7 rejected) to the totals, the minute's throughput and the run ($2, none when null); the
+ * warned records ($8) are kept for the warnings view and counted in the totals.
  * Data-modifying CTEs run to completion whether or not the outer statement reads them.
  */
 const COMMIT_BATCH = `
@@ -17,8 +18,12 @@ const COMMIT_BATCH = `
     INSERT INTO rejected_records (connector_id, run_id, partition, "offset", source, errors)
     SELECT $1::uuid, $2::bigint, r.partition, r."offset", r.source, r.errors
       FROM jsonb_to_recordset($4::jsonb) AS r(partition text, "offset" jsonb, source text, errors jsonb)
+  ), warned AS (
+    INSERT INTO record_warnings (connector_id, run_id, partition, "offset", warnings)
+    SELECT $1::uuid, $2::bigint, w.partition, w."offset", w.warnings FROM jsonb_to_recordset($8::jsonb) AS w(partition text, "offset" jsonb, warnings jsonb)
   ), totals AS (
     UPDATE connector_totals SET read = read + $5::int, published = published + $6::int, rejected = rejected + $7::int,
+      warned = warned + jsonb_array_length($8::jsonb),
       last_published_at = CASE WHEN $6::int > 0 THEN now() ELSE last_published_at END
     WHERE connector_id = $1::uuid
   ), throughput AS (
@@ -52,6 +57,7 @@ export function createBatchCommitter(db: Db, box: SecretBox) {
       batch.read,
       batch.published,
       batch.rejected.length,
+      JSON.stringify(batch.warned ?? []),
     ] });
   };
 }

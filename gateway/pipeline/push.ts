@@ -63,7 +63,7 @@ export function createPush(deps: { db: Db; store: ConnectorStore; runtime: Conne
       await store.commitBatch(connector.id, null, { ...published, offsets: new Map() });
       return { answer, replayed: false };
     }
-    const pending: UncommittedPush = { answer, batch: { read: published.read, published: published.published, rejected: published.rejected } };
+    const pending: UncommittedPush = { answer, batch: { read: published.read, published: published.published, rejected: published.rejected, warned: published.warned ?? [] } };
     try {
       await commitAnswered(connector.id, key, pending, null);
     } catch (err) {

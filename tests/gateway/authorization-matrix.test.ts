@@ -58,6 +58,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/connectors/{id}/offsets/reset': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/offsets/reset` })],
   'GET /api/v1/connectors/{id}/rejected': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/rejected` })],
   'POST /api/v1/connectors/{id}/rejected/replay': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/rejected/replay`, payload: {} })],
+  'GET /api/v1/connectors/{id}/warnings': ['A A H F F', (f) => ({ url: `/api/v1/connectors/${f.world.connectorId}/warnings` })],
   'POST /api/v1/ingest/{id}': ['F A H F F', (f) => ({ url: `/api/v1/ingest/${f.world.connectorId}`, payload: f.people(1) })],
   'GET /api/v1/allowed-hosts': ['A F F F F', () => ({ url: '/api/v1/allowed-hosts' })],
   'POST /api/v1/allowed-hosts': ['A F F F F', () => ({ url: '/api/v1/allowed-hosts', payload: { entry: '10.20.0.0/16:5432', departments: [PROVIDER] } })],
@@ -77,6 +78,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/catalog/resources/{id}/statistics': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/statistics` })],
   'GET /api/v1/catalog/resources/{id}/throughput': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/throughput` })],
   'GET /api/v1/catalog/resources/{id}/lineage': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/lineage` })],
+  'GET /api/v1/catalog/resources/{id}/disputes': ['A A A A A', (f) => ({ url: `/api/v1/catalog/resources/${f.world.resource.id}/disputes` })],
   'GET /api/v1/catalog/export.jsonld': ['A A A A A', () => ({ url: '/api/v1/catalog/export.jsonld' })],
   'GET /api/v1/catalog/export.xlsx': ['A A A A A', () => ({ url: '/api/v1/catalog/export.xlsx' })],
   'POST /api/v1/subscriptions': ['F F F A A', (f) => ({ url: '/api/v1/subscriptions', payload: f.subscriptionBody(f.world.resource.id) })],
@@ -96,6 +98,13 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/subscriptions/{id}/verify': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/verify`, payload: { key: QUERY_KEY, claims: { name: '张三' }, ...ACCOUNTING } })],
   'POST /api/v1/subscriptions/{id}/licences': ['F F F A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/licences`, payload: { holderCodeType: '111', holderCode: QUERY_KEY, ...ACCOUNTING } })],
   'GET /api/v1/subscriptions/{id}/query-usage': ['A A H A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/query-usage` })],
+  'GET /api/v1/subscriptions/{id}/disputes': ['A A H A H', (f) => ({ url: `/api/v1/subscriptions/${f.grant}/disputes` })],
+  'POST /api/v1/disputes': ['A F F A F', (f) => ({ url: '/api/v1/disputes', payload: f.disputeBody() })],
+  'GET /api/v1/disputes': ['A A A A A', () => ({ url: '/api/v1/disputes' })],
+  'GET /api/v1/disputes/{id}': ['A A H A H', async (f) => ({ url: `/api/v1/disputes/${await f.freshDispute()}` })],
+  'GET /api/v1/disputes/{id}/attachment': ['A A H A H', async (f) => ({ url: `/api/v1/disputes/${await f.freshDispute()}/attachment` })],
+  'POST /api/v1/disputes/{id}/confirm': ['A A H F F', async (f) => ({ url: `/api/v1/disputes/${await f.freshDispute()}/confirm`, payload: {} })],
+  'POST /api/v1/disputes/{id}/reject': ['A A H F F', async (f) => ({ url: `/api/v1/disputes/${await f.freshDispute()}/reject`, payload: { reason: '经核查无误' } })],
 };
 
 let counter = 0;
@@ -115,6 +124,9 @@ interface Fixtures {
   freshGrant(): Promise<string>;
   freshPending(): Promise<string>;
   freshAllowedHost(): Promise<string>;
+  disputeBody(): Record<string, unknown>;
+  /** A dispute with an attachment, raised by the granted integrator on a resource only it subscribes to. */
+  freshDispute(): Promise<string>;
 }
 
 async function created(response: { statusCode: number; body: string; json(): any }): Promise<any> {
@@ -128,9 +140,15 @@ async function buildFixtures(t: Parameters<typeof buildWorld>[0]): Promise<Fixtu
   const conditional = await created(
     await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(adminKey), payload: { ...personResource(`301097/${unique()}`, freshTopicName('matrix'), 'conditional'), providerCode: PROVIDER, providerName: '市户籍管理局' } }),
   );
+  // Disputed by the granted integrator only: the ungranted one subscribes to the world's resource in its own row.
+  const disputed = await created(
+    await app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(adminKey), payload: { ...personResource(`301096/${unique()}`, freshTopicName('matrix'), 'unconditional'), providerCode: PROVIDER, providerName: '市户籍管理局' } }),
+  );
+  await subscribe(world, { resourceId: disputed.id, fields: ['name'] });
   const fixtures = createFixtureGenerator({ seed: 11 });
   const subscriptionBody = (resourceId: string) => ({ resourceId, purpose: '权限矩阵测试', legalBasis: '测试', fields: ['name'], delivery: { mode: 'http' } });
   const connectorBody = () => ({ name: `推送${unique()}`, config: { maxRecordsPerRequest: 100 }, mapping: IDENTITY_MAPPING });
+  const disputeBody = () => ({ resourceId: disputed.id, businessKey: fixtures.person().id_number, fields: ['name'], problem: '姓名有误', evidence: '权限矩阵测试', attachment: { name: 'e.txt', contentType: 'text/plain', data: 'ZXZpZGVuY2U=' } });
   return {
     world,
     keys: { office: adminKey, owner: provider.key, otherDepartment: world.otherDepartment.key, granted: world.integrator.key, ungranted: world.otherIntegrator.key },
@@ -144,6 +162,8 @@ async function buildFixtures(t: Parameters<typeof buildWorld>[0]): Promise<Fixtu
       (await created(await app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(provider.key), payload: { ...connectorBody(), ...(name ? { name } : {}), type: 'http-push', schema: 'population.person', topic: world.topic } }))).id,
     freshGrant: async () => (await subscribe(world, { fields: ['name'] })).id,
     freshPending: async () => (await subscribe(world, { resourceId: conditional.id, fields: ['name'] })).id,
+    disputeBody,
+    freshDispute: async () => (await created(await app.inject({ method: 'POST', url: '/api/v1/disputes', headers: bearer(world.integrator.key), payload: disputeBody() }))).id,
     freshAllowedHost: async () => (await created(await app.inject({ method: 'POST', url: '/api/v1/allowed-hosts', headers: bearer(adminKey), payload: { entry: '10.30.0.0/16' } }))).id,
   };
 }

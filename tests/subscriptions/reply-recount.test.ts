@@ -1,32 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { bearer } from '../helpers/app.ts';
 import { manualClock } from '../catalog/helpers.ts';
+import { NOTICE_2027, noticeFolder } from './notices.ts';
 import { buildGateway, buildWorld, subscribe } from './world.ts';
-
-const NOTICE_2027 = {
-  year: 2027,
-  title: '国务院办公厅关于2027年部分节假日安排的通知 (test)',
-  published: '2026-11-20',
-  holidays: [
-    { name: '元旦', daysOff: ['2027-01-01', '2027-01-04'], workedDays: [] },
-    { name: '春节', daysOff: ['2027-02-05', '2027-02-11'], workedDays: [] },
-    { name: '清明节', daysOff: ['2027-04-03', '2027-04-05'], workedDays: [] },
-    { name: '劳动节', daysOff: ['2027-05-01', '2027-05-05'], workedDays: [] },
-    { name: '端午节', daysOff: ['2027-06-09', '2027-06-11'], workedDays: [] },
-    { name: '中秋节', daysOff: ['2027-09-15', '2027-09-17'], workedDays: [] },
-    { name: '国庆节', daysOff: ['2027-10-01', '2027-10-07'], workedDays: [] },
-  ],
-};
-
-function noticeFolder(t: { teardown(fn: () => unknown): void }, files: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dx-notices-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
-  return dir;
-}
 
 t.test('a conditional request counted into a year without its notice shows a provisional reply date with the reason', async (t) => {
   const clock = manualClock(new Date('2026-12-18T02:00:00Z'));

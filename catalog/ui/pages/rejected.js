@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { h, table } from '../dom.js';
 import { formatDateTime, formatNumber, t } from '../i18n/index.js';
 import { issueList, sourceDetails } from '../widgets/issues.js';
+import { warningsSection } from '../widgets/warnings.js';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['open', 'replayed', 'all'];
@@ -12,7 +13,11 @@ export async function rejectedPage(context) {
   const { query } = context;
   const status = STATUSES.includes(query.get('status')) ? query.get('status') : 'open';
   const after = Math.max(0, Number.parseInt(query.get('after') ?? '0', 10) || 0);
-  const [connector, page] = await Promise.all([api(`/api/v1/connectors/${id}`), api(`/api/v1/connectors/${id}/rejected`, { query: { limit: PAGE_SIZE, after, status } })]);
+  const [connector, page, warnings] = await Promise.all([
+    api(`/api/v1/connectors/${id}`),
+    api(`/api/v1/connectors/${id}/rejected`, { query: { limit: PAGE_SIZE, after, status } }),
+    api(`/api/v1/connectors/${id}/warnings`, { query: { limit: PAGE_SIZE } }),
+  ]);
   const base = `#/connectors/${id}/rejected`;
   const href = (params) => {
     const search = new URLSearchParams(params).toString();
@@ -65,6 +70,7 @@ export async function rejectedPage(context) {
         after > 0 ? h('a', { href: href(keep) }, t('rejected.first')) : null,
         page.items.length === PAGE_SIZE && last ? h('a', { href: href({ ...keep, after: last.id }), rel: 'next' }, t('pager.next')) : null,
       ),
+      warningsSection(warnings),
     ),
   };
 }

@@ -3,6 +3,7 @@ import { h, replaceChildren, table } from '../dom.js';
 import { formatDateTime, formatNumber, formatTime, label, language, t } from '../i18n/index.js';
 import { freshnessBadge } from '../widgets/freshness-badge.js';
 import { lineageDiagram, lineageList } from '../widgets/lineage-diagram.js';
+import { disputesSection } from '../widgets/resource-disputes.js';
 import { throughputChart } from '../widgets/throughput-chart.js';
 
 const HOUR = 3_600_000;
@@ -35,7 +36,8 @@ function metadata(resource) {
     [t('meta.code'), h('span', { class: 'code' }, resource.code)],
     [t('meta.kind'), label('kinds', resource.kind)],
     [t('meta.provider'), t('meta.providerValue', { name: resource.providerName, code: resource.providerCode })],
-    [t('meta.format'), label('formats', resource.format)],
+    [t('meta.providerCreditCode'), resource.providerCreditCode ? h('span', { class: 'code provider-credit-code' }, resource.providerCreditCode) : null],
+    [t('meta.format'), resource.formatType ? t('meta.formatValue', { format: label('formats', resource.format), type: resource.formatType }) : label('formats', resource.format)],
     [t('meta.sharingType'), label('sharingTypes', sharing.type)],
     [t('meta.sharingCondition'), sharing.condition],
     [t('meta.sharingMethods'), sharing.methods.length > 0 ? list(sharing.methods.map((method) => label('sharingMethods', method))) : null],
@@ -158,7 +160,7 @@ function registerSection(register) {
   );
 }
 
-/** A resource: metadata, live statistics and freshness, information items, throughput and lineage. */
+/** A resource: metadata, live statistics and freshness, information items, disputes, throughput and lineage. */
 export async function resourcePage(context) {
   const [id] = context.params;
   const [resource, statistics, lineage, register] = await Promise.all([
@@ -189,6 +191,7 @@ export async function resourcePage(context) {
       registerSection(register),
       section('meta-heading', t('resource.metadata'), metadata(resource)),
       section('items-heading', t('resource.items'), itemsTable(resource.items)),
+      await disputesSection(resource, statistics.disputes, context),
       await throughputSection(resource),
       section(
         'lineage-heading',

@@ -7,6 +7,8 @@ import { messageId } from './message-id.ts';
 /** The provenance headers: `dx-source` is the JSON array `[connector id, source partition, offset]`. */
 const PROVENANCE = ['dx-message-id', 'dx-source'].map((name) => Buffer.from(name, 'utf8'));
 const REJECTED = [...PROVENANCE, Buffer.from('dx-rejected', 'utf8')];
+/** Published records that broke a soft rule carry `dx-warnings` (see schemas/formats/record-warnings.ts). */
+const WARNED = [...PROVENANCE, Buffer.from('dx-warnings', 'utf8')];
 
 /**
  * Kept between batches (each thread has its own): what a batch's messages are written into before they are copied
@@ -41,10 +43,12 @@ export function createBatchEncoder(target: PublishTarget) {
       return published.count;
     },
 
-    publish(record: SourceRecord, value: Record<string, unknown>): void {
+    /** `warnings`: the record's data-quality warnings header (warningsHeader), when it broke a soft rule. */
+    publish(record: SourceRecord, value: Record<string, unknown>, warnings?: string): void {
       const offset = JSON.stringify(record.offset);
       const provenance = [messageId(connectorId, record.partition, offset), `${sourcePrefixOf(record.partition)}${offset}]`];
-      published.addWire(String(value[schema.businessKey]), String(record.timestamp ?? Date.now()), schemaId, schema.avroType, value, PROVENANCE, provenance);
+      if (warnings !== undefined) provenance.push(warnings);
+      published.addWire(String(value[schema.businessKey]), String(record.timestamp ?? Date.now()), schemaId, schema.avroType, value, warnings === undefined ? PROVENANCE : WARNED, provenance);
     },
 
     reject(record: SourceRecord, errors: RejectedRecord['errors']): void {

@@ -5,6 +5,8 @@ export interface Totals {
   read: number;
   published: number;
   rejected: number;
+  /** Published records with data-quality warnings. */
+  warned: number;
   lastPublishedAt: string | null;
   lastError: string | null;
   lastErrorAt: string | null;
@@ -59,7 +61,7 @@ export function createRunStore(db: Db) {
 
     async totals(id: string): Promise<Totals | undefined> {
       const { rows } = await db.query<Totals>(
-        `SELECT read::int, published::int, rejected::int, ${ts('last_published_at', 'lastPublishedAt')}, last_error AS "lastError", ${ts('last_error_at', 'lastErrorAt')}
+        `SELECT read::int, published::int, rejected::int, warned::int, ${ts('last_published_at', 'lastPublishedAt')}, last_error AS "lastError", ${ts('last_error_at', 'lastErrorAt')}
            FROM connector_totals WHERE connector_id = $1`,
         [id],
       );

@@ -58,13 +58,19 @@ const catalogExports: FastifyPluginAsyncTypebox = async (app) => {
     config: { action: 'catalog:export' },
     schema: {
       tags,
-      summary: 'The catalogue as a spreadsheet in the national column layout: sheet 资源目录 one row per resource, sheet 信息项 one row per item',
+      summary: 'The catalogue as a spreadsheet in the national column layout: sheet 资源目录 one row per resource, sheet 信息项 one row per item, sheet 数据异议 the dispute counts and answer times per resource',
       querystring: FilterQuery,
       produces: [XLSX_TYPE],
       response: { 200: Type.Unknown({ description: '.xlsx workbook' }), ...AUTHENTICATED_ERRORS },
     },
   }, async (request, reply) => {
-    const workbook = await cached(['xlsx', request.query], request.query, async () => toWorkbook(await selected(request.query)));
+    // Dispute counts change without a catalogue revision, and overdue ones with the date.
+    const today = app.catalog.today();
+    const disputes = await app.disputes.store.revision();
+    const workbook = await cached(['xlsx', request.query, disputes, today], request.query, async () => {
+      const resources = await selected(request.query);
+      return toWorkbook(resources, await app.disputes.store.summaries(today, resources.map((resource) => resource.id)));
+    });
     return reply
       .type(XLSX_TYPE)
       .header('content-disposition', `attachment; filename="catalog-${app.catalog.today()}.xlsx"`)

@@ -3,6 +3,7 @@ import { FRESHNESS_RULE } from '../../../catalog/freshness.ts';
 import { BUCKETS, MAX_POINTS } from '../../../catalog/statistics.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { dxError } from '../../errors.ts';
+import { EMPTY_SUMMARY } from '../../disputes/store.ts';
 import { AUTHENTICATED_ERRORS } from '../schemas.ts';
 import { LineageBody, ResourceParams, StatisticsBody, ThroughputBody, ThroughputQuery } from './schemas.ts';
 
@@ -17,13 +18,14 @@ const catalogInsights: FastifyPluginAsyncTypebox = async (app) => {
     config: read,
     schema: {
       tags,
-      summary: 'Records published (total, last 24 hours) and rejected, last record, schema version, freshness against the update cycle',
+      summary: 'Records published (total, last 24 hours) and rejected, last record, schema version, freshness against the update cycle, disputes and answer times',
       params: ResourceParams,
       response: { 200: StatisticsBody, ...AUTHENTICATED_ERRORS },
     },
   }, async (request) => {
-    const stats = await statistics.forResource(await request.catalogResource(request.params.id));
-    return { ...stats, freshness: { ...stats.freshness, rule: FRESHNESS_RULE } };
+    const resource = await request.catalogResource(request.params.id);
+    const [stats, disputes] = await Promise.all([statistics.forResource(resource), app.disputes.store.summaries(app.catalog.today(), [resource.id])]);
+    return { ...stats, freshness: { ...stats.freshness, rule: FRESHNESS_RULE }, disputes: disputes.get(resource.id) ?? EMPTY_SUMMARY };
   });
 
   app.get('/api/v1/catalog/resources/:id/throughput', {

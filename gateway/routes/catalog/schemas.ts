@@ -5,6 +5,7 @@ import { BUCKETS } from '../../../catalog/statistics.ts';
 import { CATALOGUE_KINDS, FRESHNESS_STATES, RESOURCE_FORMATS, SHARING_TYPES, UPDATE_CYCLES } from '../../../catalog/vocabulary.ts';
 import { StringEnum } from '../../string-enum.ts';
 import { Uuid } from '../schemas.ts';
+import { DisputeSummaryBody } from '../disputes/schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -118,6 +119,7 @@ export const StatisticsBody = Type.Object({
   lastErrorAt: Nullable(Timestamp),
   schema: Nullable(Type.Object({ subject: Type.String(), version: Type.Integer(), id: Type.Integer() })),
   freshness: FreshnessBody,
+  disputes: DisputeSummaryBody,
   asOf: Timestamp,
 });
 

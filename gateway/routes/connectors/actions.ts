@@ -69,7 +69,7 @@ const connectorActions: FastifyPluginAsyncTypebox = async (app) => {
       running: runs[0]?.status === 'running',
       lastRun: runs[0] ?? null,
       recentRuns: runs,
-      totals: totals ?? { read: 0, published: 0, rejected: 0, lastPublishedAt: null, lastError: null, lastErrorAt: null },
+      totals: totals ?? { read: 0, published: 0, rejected: 0, warned: 0, lastPublishedAt: null, lastError: null, lastErrorAt: null },
       offsets: Object.fromEntries(offsets),
     };
   });

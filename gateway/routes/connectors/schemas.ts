@@ -89,6 +89,7 @@ export const StatusBody = Type.Object({
     read: Type.Integer(),
     published: Type.Integer(),
     rejected: Type.Integer(),
+    warned: Type.Integer({ description: 'Published records with data-quality warnings (soft rules; GET .../warnings lists them)' }),
     lastPublishedAt: Nullable(Timestamp),
     lastError: Nullable(Type.String()),
     lastErrorAt: Nullable(Timestamp),
