@@ -36,14 +36,14 @@ t.test('a pushed record whose organisation_code differs from its credit code is 
   t.equal(onTopic.length, 2);
   const warned = onTopic.find((message) => message.key === first.credit_code);
   const clean = onTopic.find((message) => message.key === third.credit_code);
-  t.same(JSON.parse(warned?.headers['dx-warnings'] ?? 'null'), [{ rule: 'x-organisation-code-match', path: '/organisation_code' }], 'the warning travels with the record');
+  t.same(JSON.parse(warned?.headers['dx-warnings'] ?? 'null'), [{ rule: 'x-organisation-code-match', path: 'organisation_code' }], 'the warning travels with the record');
   t.equal(clean?.headers['dx-warnings'], undefined, 'a record breaking no soft rule carries no warning');
 
   const status = (await app.inject({ url: `/api/v1/connectors/${connectorId}/status`, headers: bearer(department.key) })).json();
   t.match(status.totals, { read: 2, published: 2, rejected: 0, warned: 1 });
   const listed = await app.inject({ url: `/api/v1/connectors/${connectorId}/warnings`, headers: bearer(department.key) });
   t.equal(listed.statusCode, 200, listed.body);
-  t.match(listed.json(), { total: 1, byRule: { 'x-organisation-code-match': 1 }, items: [{ partition: 'push', warnings: [{ rule: 'x-organisation-code-match', path: '/organisation_code' }] }] });
+  t.match(listed.json(), { total: 1, byRule: { 'x-organisation-code-match': 1 }, items: [{ partition: 'push', warnings: [{ rule: 'x-organisation-code-match', path: 'organisation_code' }] }] });
   t.notOk(listed.body.includes(first.credit_code), 'the view names no identifier');
 
   await app.inject({ method: 'POST', url: `/api/v1/ingest/${connectorId}`, headers: bearer(department.key), payload: records.slice(0, 1) });
