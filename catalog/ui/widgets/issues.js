@@ -3,7 +3,7 @@ import { t } from '../i18n/index.js';
 
 /** Why a record was refused: one line per issue, the field path, the message, the rule. */
 export function issueList(errors) {
-  return h('ul', { class: 'issues' }, errors.map((issue) => h('li', null, h('span', { class: 'code' }, issue.path || '/'), ' ', issue.message, ' ', h('span', { class: 'muted' }, `(${issue.rule})`))));
+  return h('ul', { class: 'issues' }, errors.map((issue) => h('li', null, h('span', { class: 'code' }, issue.path || '(record)'), ' ', issue.message, ' ', h('span', { class: 'muted' }, `(${issue.rule})`))));
 }
 
 /** A source record, folded away: it may hold personal data, so it is shown only on request. */
