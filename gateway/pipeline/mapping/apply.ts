@@ -1,6 +1,7 @@
 import { formatsOf, type CanonicalSchema } from '../../../schemas/canonical.ts';
 import { upgradeLegacyIdNumber } from '../../../schemas/formats/id-number.ts';
 import { isClean, parseDate, parseDecimal, toHalfWidth, trimAll } from './normalise.ts';
+import { fieldPath } from '../../../schemas/validation-errors.ts';
 import { ruleOf, type FieldRule, type MappingSpec } from './spec.ts';
 
 export interface MappingProblem {
@@ -38,12 +39,12 @@ function convert(field: CompiledField, raw: unknown): { value: string | null } |
   if (rule.date !== undefined || field.isDate) {
     const date = parseDate(raw, rule.date ?? 'auto');
     return date === undefined
-      ? { problem: { path: `/${name}`, rule: 'mapping.date', message: `"${String(raw).slice(0, 40)}" is not a date in the form ${rule.date ?? 'auto'}` } }
+      ? { problem: { path: fieldPath([name]), rule: 'mapping.date', message: `"${String(raw).slice(0, 40)}" is not a date in the form ${rule.date ?? 'auto'}` } }
       : { value: date };
   }
   if (rule.decimal) {
     const decimal = parseDecimal(raw);
-    return decimal === undefined ? { problem: { path: `/${name}`, rule: 'mapping.decimal', message: `"${String(raw).slice(0, 40)}" is not a number` } } : { value: decimal };
+    return decimal === undefined ? { problem: { path: fieldPath([name]), rule: 'mapping.decimal', message: `"${String(raw).slice(0, 40)}" is not a number` } } : { value: decimal };
   }
   let text = raw instanceof Date ? raw.toISOString() : String(raw);
   if (!clean) text = cleaned(text, rule);
@@ -53,7 +54,7 @@ function convert(field: CompiledField, raw: unknown): { value: string | null } |
   if (rule.codes) {
     const code = rule.codes[text];
     if (code !== undefined) return { value: code };
-    if (rule.unmappedCodes !== 'keep') return { problem: { path: `/${name}`, rule: 'mapping.code', message: `"${text.slice(0, 40)}" has no entry in the code table of this mapping` } };
+    if (rule.unmappedCodes !== 'keep') return { problem: { path: fieldPath([name]), rule: 'mapping.code', message: `"${text.slice(0, 40)}" has no entry in the code table of this mapping` } };
   }
   return { value: text };
 }

@@ -16,7 +16,7 @@ async function storeWithConnector(t: Test) {
   return { db, store, connector };
 }
 
-const errors = [{ path: '/id_number', rule: 'format', message: 'check character is wrong' }];
+const errors = [{ path: 'id_number', rule: 'format', message: 'check character is wrong' }];
 
 t.test('a committed batch advances every partition, stores its rejected records and adds to totals, run and minute', async (t) => {
   const { db, store, connector } = await storeWithConnector(t);

@@ -55,7 +55,7 @@ t.test('an unknown local code, a bad date and a bad number are rejected naming t
   const result = map({ code: '91350100M000100Y43', name: '某公司', zt: '吊销未注销', clrq: '2023-02-30', zczb: '一百万' });
   t.notOk(result.ok);
   if (result.ok) return;
-  t.same(result.problems.map((p) => [p.path, p.rule]), [['/status', 'mapping.code'], ['/establishment_date', 'mapping.date'], ['/registered_capital', 'mapping.decimal']]);
+  t.same(result.problems.map((p) => [p.path, p.rule]), [['status', 'mapping.code'], ['establishment_date', 'mapping.date'], ['registered_capital', 'mapping.decimal']]);
 });
 
 t.test('dates are read from every common form, including Excel serials', async (t) => {
