@@ -34,24 +34,59 @@ export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => 
   return last;
 }
 
-/** A fresh broker answers "coordinator is loading" for a while; a gateway's first push would get 503 meanwhile. */
-export async function warmUpKafka(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'warm-up', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'warm-up', numPartitions: 1 }], waitForLeaders: true });
-  await producer.connect();
-  const deadline = Date.now() + 60_000;
+// The local broker's partitions of __transaction_state and __consumer_offsets (deploy/kafka/local-kafka.ts).
+const COORDINATOR_PARTITIONS = 4;
+
+/** The partition of the coordinator of a transactional id or a group: Java's String.hashCode, as the broker computes it. */
+function coordinatorPartition(id: string): number {
+  let hash = 0;
+  for (let index = 0; index < id.length; index++) hash = (Math.imul(31, hash) + id.charCodeAt(index)) | 0;
+  return Math.abs(hash) % COORDINATOR_PARTITIONS;
+}
+
+/** For each coordinator partition, an id that lands on it. */
+function idsCoveringCoordinators(prefix: string): string[] {
+  const ids = new Map<number, string>();
+  for (let index = 0; ids.size < COORDINATOR_PARTITIONS; index++) {
+    const id = `${prefix}-${index}`;
+    if (!ids.has(coordinatorPartition(id))) ids.set(coordinatorPartition(id), id);
+  }
+  return [...ids.values()];
+}
+
+async function untilItWorks(work: () => Promise<unknown>, deadline: number): Promise<void> {
   for (;;) {
     try {
-      await producer.send({ topic: 'warm-up', acks: -1, messages: [{ value: 'x' }] });
-      await admin.fetchOffsets({ groupId: 'warm-up', topics: ['warm-up'] });
-      break;
+      await work();
+      return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-  await Promise.all([producer.disconnect(), admin.disconnect()]);
+}
+
+/**
+ * A fresh broker answers "the coordinator is loading" for a while, partition by partition of its transaction and
+ * group coordinators; a gateway's first push would get 503 meanwhile. Waits until every coordinator partition has
+ * answered a transaction and an offset fetch.
+ */
+export async function warmUpKafka(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'warm-up', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'warm-up', numPartitions: 1 }], waitForLeaders: true });
+  const deadline = Date.now() + 90_000;
+  for (const id of idsCoveringCoordinators('warm-up')) {
+    const producer = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await untilItWorks(async () => {
+      await producer.connect();
+      const transaction = await producer.transaction();
+      await transaction.send({ topic: 'warm-up', acks: -1, messages: [{ value: id }] });
+      await transaction.commit();
+    }, deadline);
+    await producer.disconnect();
+    await untilItWorks(() => admin.fetchOffsets({ groupId: id, topics: ['warm-up'] }), deadline);
+  }
+  await admin.disconnect();
 }
