@@ -8,7 +8,7 @@ import type { InformationItem, ResourceDocument } from '../catalog/model.ts';
 import { createCatalogRepository } from '../catalog/repository.ts';
 import { createSearchIndex } from '../catalog/search-index.ts';
 import { RESOURCE_FORMATS, UPDATE_CYCLES } from '../catalog/vocabulary.ts';
-import { ensureLocalKafka } from '../deploy/kafka/local-kafka.ts';
+import { ensureLocalKafka } from '../gateway/kafka/local-broker/local-kafka.ts';
 import { createPrincipalStore } from '../gateway/auth/principal-store.ts';
 import { migrate } from '../gateway/db/migrate.ts';
 import { createDb } from '../gateway/plugins/db.ts';

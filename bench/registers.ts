@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { BASE_RESOURCES, baseResourceDocument } from '../catalog/base-resources.ts';
-import { ensureLocalKafka } from '../deploy/kafka/local-kafka.ts';
+import { ensureLocalKafka } from '../gateway/kafka/local-broker/local-kafka.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
 import { grantSourceReader, SOURCE_READER } from '../tests/helpers/person-source.ts';
 import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';

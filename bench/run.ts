@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ensureLocalKafka } from '../deploy/kafka/local-kafka.ts';
+import { ensureLocalKafka } from '../gateway/kafka/local-broker/local-kafka.ts';
 import { measureCeiling, type CeilingClient } from './ceiling.ts';
 import { startFlags } from './gateway-process.ts';
 import { ADMIN_DATABASE_URL, freshTopic } from './context.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ensureLocalKafka } from '../deploy/kafka/local-kafka.ts';
+import { ensureLocalKafka } from './kafka/local-broker/local-kafka.ts';
 import type { Config } from './config.ts';
 import type { DbOptions } from './plugins/db.ts';
 

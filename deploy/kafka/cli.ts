@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { DEFAULT_LOCAL_KAFKA_PORT, ensureLocalKafka, stopLocalKafka } from './local-kafka.ts';
+import { DEFAULT_LOCAL_KAFKA_PORT, ensureLocalKafka, stopLocalKafka } from '../../gateway/kafka/local-broker/local-kafka.ts';
 
 const log = pino({ name: 'local-kafka' });
 const port = Number(process.env.KAFKA_LOCAL_PORT ?? DEFAULT_LOCAL_KAFKA_PORT);

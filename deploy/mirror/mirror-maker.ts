@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { javaMajorVersion, KAFKA_HOME, KafkaPrerequisiteError } from '../kafka/prerequisites.ts';
+import { javaMajorVersion, KAFKA_HOME, KafkaPrerequisiteError } from '../../gateway/kafka/local-broker/prerequisites.ts';
 import { projectPath } from '../../project-root.ts';
 
 const run = promisify(execFile);

@@ -4,11 +4,8 @@ import { applicationModules, inApplication } from './modules.ts';
 /** Known cycles, each as its files in order from the alphabetically first: none left. */
 const KNOWN_CYCLES = new Set<string>();
 
-/**
- * Known imports into deploy/. Removed when the local broker's launcher leaves deploy/kafka/ for gateway/kafka/
- * (it is being changed for the authorizer and TLS of issue 19 at the same time, so it moves after that lands).
- */
-const KNOWN_DEPLOY_IMPORTS = new Set(['gateway/infrastructure.ts -> deploy/kafka/local-kafka.ts']);
+/** Known imports into deploy/: none left (the local broker's launcher lives in gateway/kafka/local-broker/). */
+const KNOWN_DEPLOY_IMPORTS = new Set<string>();
 
 const modules = await applicationModules();
 

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import t from 'tap';
-import { brokerAnswers, ensureLocalKafka, stopLocalKafka } from '../../deploy/kafka/local-kafka.ts';
+import { brokerAnswers, ensureLocalKafka, stopLocalKafka } from '../../gateway/kafka/local-broker/local-kafka.ts';
 import { startDedicatedKafka } from '../helpers/dedicated-kafka.ts';
 
 t.test('the local broker starts in KRaft mode, is reused when running, and stops', async (t) => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import t from 'tap';
-import { ensureLocalKafka, stopLocalKafka } from '../../deploy/kafka/local-kafka.ts';
+import { ensureLocalKafka, stopLocalKafka } from '../../gateway/kafka/local-broker/local-kafka.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { ADMIN_DATABASE_URL } from '../helpers/database.ts';
 import { startDedicatedKafka, waitFor } from '../helpers/dedicated-kafka.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureLocalKafka, stopLocalKafka, type LocalKafka, type LocalKafkaOptions } from '../../deploy/kafka/local-kafka.ts';
+import { ensureLocalKafka, stopLocalKafka, type LocalKafka, type LocalKafkaOptions } from '../../gateway/kafka/local-broker/local-kafka.ts';
 
 interface TestContext {
   teardown(fn: () => unknown): void;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ensureLocalKafka, stopLocalKafka } from '../../../deploy/kafka/local-kafka.ts';
+import { ensureLocalKafka, stopLocalKafka } from '../../../gateway/kafka/local-broker/local-kafka.ts';
 import { bearer, buildTestApp } from '../../helpers/app.ts';
 import { consumeTopic } from '../../helpers/consume.ts';
 import { createDepartment } from '../../helpers/department.ts';

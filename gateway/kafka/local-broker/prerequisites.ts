@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectPath } from '../../project-root.ts';
+import { projectPath } from '../../../project-root.ts';
 
 const run = promisify(execFile);
 const MIN_JAVA_MAJOR = 17;
