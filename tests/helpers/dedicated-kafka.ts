@@ -34,7 +34,7 @@ export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => 
   return last;
 }
 
-// The local broker's partitions of __transaction_state and __consumer_offsets (deploy/kafka/local-kafka.ts).
+// The local broker's partitions of __transaction_state and __consumer_offsets (gateway/kafka/local-broker/local-kafka.ts).
 const COORDINATOR_PARTITIONS = 4;
 
 /** The partition of the coordinator of a transactional id or a group: Java's String.hashCode, as the broker computes it. */
