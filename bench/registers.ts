@@ -7,14 +7,14 @@ import { BASE_RESOURCES, baseResourceDocument } from '../catalog/base-resources.
 import { ensureLocalKafka } from '../deploy/kafka/local-kafka.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
 import { grantSourceReader, SOURCE_READER } from '../tests/helpers/person-source.ts';
-import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
+import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey, runConnector } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
 import { createBenchPeopleTable } from './source-table.ts';
 
 // Base registers: an sql-pull of --rows residents onto a resource topic (the pull rate), then the register enabled on
 // that topic and timed until it holds them all (the materialiser's rate), then lookups, verifications and batches of
 // 100 keys sent open-loop at a fixed rate, each with its audit entries written. One gateway process, as in production.
-// Run: npx tsx bench/registers.ts [--rows 1000000] [--rate 2000] [--batch-rate 20] [--seconds 20]
+// Run: npx tsx bench/registers.ts [--rows 1000000] [--rate 2000] [--batch-rate 20] [--seconds 20] [--warmup 5]
 
 const { values } = parseArgs({
   options: {
@@ -22,13 +22,14 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     'batch-rate': { type: 'string', default: '20' },
     seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
   },
 });
 const ROWS = Number(values.rows);
 const RATE = Number(values.rate);
 const BATCH_RATE = Number(values['batch-rate']);
 const SECONDS = Number(values.seconds);
-const WARMUP_SECONDS = 5;
+const WARMUP_SECONDS = Number(values.warmup);
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 const ACCOUNTING = { purpose: '基准测试', operator: 'bench' };
 
@@ -111,13 +112,7 @@ async function main(): Promise<void> {
       options: { batchSize: 500 },
     });
     log('pulling');
-    await call(gateway.url, key, 'POST', `/api/v1/connectors/${connector.id}/run`);
-    let status;
-    do {
-      await sleep(500);
-      status = await call(gateway.url, key, 'GET', `/api/v1/connectors/${connector.id}/status`);
-    } while (!status.lastRun || status.lastRun.status === 'running');
-    if (status.lastRun.status !== 'succeeded') throw new Error(`pull run ${status.lastRun.status}: ${status.lastRun.error}`);
+    const status = { lastRun: await runConnector(gateway.url, key, connector.id) };
     const pullSeconds = (Date.parse(status.lastRun.finishedAt) - Date.parse(status.lastRun.startedAt)) / 1000;
     const pullRate = status.lastRun.read / pullSeconds;
     log(`pulled ${status.lastRun.published} in ${pullSeconds.toFixed(1)} s`);
