@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { Pool } from 'undici';
 import { pino } from 'pino';
 import type { InformationItem, ResourceDocument } from '../catalog/model.ts';
 import { createCatalogRepository } from '../catalog/repository.ts';
@@ -14,6 +13,7 @@ import { migrate } from '../gateway/db/migrate.ts';
 import { createDb } from '../gateway/plugins/db.ts';
 import { createDatabase, newAdminKey } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
+import { openLoop as sendOpenLoop } from './open-loop.ts';
 
 // Catalogue search under load: N generated resources in a fresh database, the gateway in its own process, and a
 // mix of realistic searches sent open-loop at a fixed rate (one every 1/rate s, latency counted from when it was
@@ -243,45 +243,11 @@ function serverShare(before: Map<string, number>, after: Map<string, number>): s
   return `gateway-timed: ${share('0.005')} ≤ 5 ms, ${share('0.01')} ≤ 10 ms`;
 }
 
-const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
-
 /** Open loop: request i is due at start + i/rate; its latency runs from when it was due to the end of its answer. */
 async function openLoop(url: string, key: string, options: { rate: number; seconds: number; paths: string[] }): Promise<LoadResult> {
   const { paths } = options;
-  const pool = new Pool(url, { connections: 128 });
-  const headers = { authorization: `Bearer ${key}` };
-  const total = options.rate * options.seconds;
-  const interval = 1000 / options.rate;
-  const latencies: number[] = [];
-  const pending = new Set<Promise<void>>();
-  let bad = 0;
-  let sent = 0;
-  let lastEnd = 0;
-  const start = performance.now();
-  while (sent < total) {
-    const now = performance.now();
-    while (sent < total && start + sent * interval <= now) {
-      const due = start + sent * interval;
-      const request = pool.request({ method: 'GET', path: paths[sent % paths.length] as string, headers }).then(
-        async (response) => {
-          await response.body.text();
-          lastEnd = performance.now();
-          if (response.statusCode === 200) latencies.push(lastEnd - due);
-          else bad++;
-        },
-        () => void bad++,
-      );
-      pending.add(request);
-      void request.finally(() => pending.delete(request));
-      sent++;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  await Promise.all(pending);
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  const round = (ms: number) => Math.round(ms * 100) / 100;
-  return { rps: latencies.length / ((lastEnd - start) / 1000), p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN), ok: latencies.length, bad };
+  const { rps, p50, p99, max, ok, bad } = await sendOpenLoop(url, key, { rate: options.rate, seconds: options.seconds, request: (index) => ({ method: 'GET', path: paths[index % paths.length] as string }) });
+  return { rps, p50, p99, max, ok, bad };
 }
 
 /** Closed loop: autocannon's connections each send the next request as soon as the last is answered. */

@@ -42,6 +42,18 @@ export async function departmentKey(url: string, adminKey: string, code: string)
 
 export const newAdminKey = generateApiKey;
 
+/** Starts a run of the connector and waits for its end; answers its last run, and throws unless it succeeded. */
+export async function runConnector(url: string, key: string, connectorId: string): Promise<any> {
+  await call(url, key, 'POST', `/api/v1/connectors/${connectorId}/run`);
+  let status;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    status = await call(url, key, 'GET', `/api/v1/connectors/${connectorId}/status`);
+  } while (!status.lastRun || status.lastRun.status === 'running');
+  if (status.lastRun.status !== 'succeeded') throw new Error(`pull run ${status.lastRun.status}: ${status.lastRun.error}`);
+  return status.lastRun;
+}
+
 export function freshTopic(purpose: string): string {
   return `bench.${purpose}.${randomBytes(4).toString('hex')}`;
 }

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { grantSourceReader, SOURCE_READER } from '../tests/helpers/person-source.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
-import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
+import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey, runConnector } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
 import { topicResourceBody } from '../tests/helpers/resource.ts';
 
@@ -62,13 +61,7 @@ export async function measurePull(brokers: string[], table: string, options: { b
     });
     await fetch(`${gateway.url}/metrics`).then((response) => response.text());
     const cpuBefore = cpuSeconds(gateway.pid);
-    await call(gateway.url, key, 'POST', `/api/v1/connectors/${connector.id}/run`);
-    let status;
-    do {
-      await sleep(500);
-      status = await call(gateway.url, key, 'GET', `/api/v1/connectors/${connector.id}/status`);
-    } while (!status.lastRun || status.lastRun.status === 'running');
-    if (status.lastRun.status !== 'succeeded') throw new Error(`pull run ${status.lastRun.status}: ${status.lastRun.error}`);
+    const status = { lastRun: await runConnector(gateway.url, key, connector.id) };
     const cpuAfter = cpuSeconds(gateway.pid);
     const perRecord = (seconds: number) => (seconds * 1e6) / status.lastRun.read;
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();

@@ -2,19 +2,19 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Pool } from 'undici';
 import { BASE_RESOURCES, baseResourceDocument } from '../catalog/base-resources.ts';
 import { ensureLocalKafka } from '../gateway/kafka/local-broker/local-kafka.ts';
 import { HOUSEHOLD_REGISTER_MAPPING } from '../schemas/fixtures/household-register.ts';
 import { grantSourceReader, SOURCE_READER } from '../tests/helpers/person-source.ts';
-import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey } from './context.ts';
+import { ADMIN_DATABASE_URL, call, createDatabase, departmentKey, freshTopic, newAdminKey, runConnector } from './context.ts';
 import { startBenchGateway } from './gateway-process.ts';
+import { openLoop, type OpenLoopResult } from './open-loop.ts';
 import { createBenchPeopleTable } from './source-table.ts';
 
 // Base registers: an sql-pull of --rows residents onto a resource topic (the pull rate), then the register enabled on
 // that topic and timed until it holds them all (the materialiser's rate), then lookups, verifications and batches of
 // 100 keys sent open-loop at a fixed rate, each with its audit entries written. One gateway process, as in production.
-// Run: npx tsx bench/registers.ts [--rows 1000000] [--rate 2000] [--batch-rate 20] [--seconds 20]
+// Run: npx tsx bench/registers.ts [--rows 1000000] [--rate 2000] [--batch-rate 20] [--seconds 20] [--warmup 5]
 
 const { values } = parseArgs({
   options: {
@@ -22,63 +22,16 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     'batch-rate': { type: 'string', default: '20' },
     seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
   },
 });
 const ROWS = Number(values.rows);
 const RATE = Number(values.rate);
 const BATCH_RATE = Number(values['batch-rate']);
 const SECONDS = Number(values.seconds);
-const WARMUP_SECONDS = 5;
+const WARMUP_SECONDS = Number(values.warmup);
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 const ACCOUNTING = { purpose: '基准测试', operator: 'bench' };
-
-interface LoadResult {
-  sent: number;
-  ok: number;
-  bad: number;
-  achievedRate: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-
-/** POSTs one body a 1/rate s apart whatever the answers; latency counted from when each was due. */
-async function openLoop(url: string, key: string, options: { rate: number; seconds: number; path: string; body: () => unknown }): Promise<LoadResult> {
-  const pool = new Pool(url, { connections: 128 });
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const total = options.rate * options.seconds;
-  const interval = 1000 / options.rate;
-  const latencies: number[] = [];
-  const pending = new Set<Promise<void>>();
-  let bad = 0;
-  let sent = 0;
-  const start = performance.now();
-  while (sent < total) {
-    const now = performance.now();
-    while (sent < total && start + sent * interval <= now) {
-      const due = start + sent * interval;
-      const request = pool.request({ method: 'POST', path: options.path, headers, body: JSON.stringify(options.body()) }).then(
-        async (response) => {
-          await response.body.text();
-          if (response.statusCode === 200) latencies.push(performance.now() - due);
-          else bad++;
-        },
-        () => void bad++,
-      );
-      pending.add(request);
-      void request.finally(() => pending.delete(request));
-      sent++;
-    }
-    await sleep(0);
-  }
-  await Promise.all(pending);
-  const elapsed = (performance.now() - start) / 1000;
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  return { sent, ok: latencies.length, bad, achievedRate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
-}
 
 async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? (await ensureLocalKafka()).brokers.join(',')).split(',');
@@ -111,13 +64,7 @@ async function main(): Promise<void> {
       options: { batchSize: 500 },
     });
     log('pulling');
-    await call(gateway.url, key, 'POST', `/api/v1/connectors/${connector.id}/run`);
-    let status;
-    do {
-      await sleep(500);
-      status = await call(gateway.url, key, 'GET', `/api/v1/connectors/${connector.id}/status`);
-    } while (!status.lastRun || status.lastRun.status === 'running');
-    if (status.lastRun.status !== 'succeeded') throw new Error(`pull run ${status.lastRun.status}: ${status.lastRun.error}`);
+    const status = { lastRun: await runConnector(gateway.url, key, connector.id) };
     const pullSeconds = (Date.parse(status.lastRun.finishedAt) - Date.parse(status.lastRun.startedAt)) / 1000;
     const pullRate = status.lastRun.read / pullSeconds;
     log(`pulled ${status.lastRun.published} in ${pullSeconds.toFixed(1)} s`);
@@ -150,11 +97,11 @@ async function main(): Promise<void> {
       verify: { path: path('verify'), rate: RATE, body: () => { const k = [...names.keys()][next++ % names.size] as string; return { key: k, claims: { name: names.get(k) }, ...ACCOUNTING }; } },
       'batch of 100': { path: path('lookup/batch'), rate: BATCH_RATE, body: () => ({ keys: Array.from({ length: 100 }, anyKey), ...ACCOUNTING }) },
     };
-    const results: Record<string, LoadResult> = {};
+    const results: Record<string, OpenLoopResult> = {};
     for (const [name, load] of Object.entries(loads)) {
       log(`${name}: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s at ${load.rate}/s`);
-      await openLoop(gateway.url, integratorKey, { ...load, seconds: WARMUP_SECONDS });
-      results[name] = await openLoop(gateway.url, integratorKey, { ...load, seconds: SECONDS });
+      await openLoop(gateway.url, integratorKey, { rate: load.rate, seconds: WARMUP_SECONDS, request: () => ({ method: 'POST', path: load.path, body: load.body() }) });
+      results[name] = await openLoop(gateway.url, integratorKey, { rate: load.rate, seconds: SECONDS, request: () => ({ method: 'POST', path: load.path, body: load.body() }) });
     }
     const audited = Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE action = 'register.lookup'")).rows[0]?.n);
 
@@ -163,7 +110,7 @@ async function main(): Promise<void> {
       ['materialiser: topic → register', `${Math.round(upsertRate).toLocaleString('en')} upserts/s, ${(upsertRate / pullRate).toFixed(2)} of the pull (${size.toLocaleString('en')} entries; ${((doneAt - enabledAt) / 1000).toFixed(1)} s from enabling, group join included)`, upsertRate >= 50_000 && upsertRate >= 0.8 * pullRate ? 'met' : 'not met'],
       ...Object.entries(results).map(([name, result]): [string, string, string] => [
         `${name}, open loop at ${loads[name as keyof typeof loads].rate}/s`,
-        `achieved ${Math.round(result.achievedRate)}/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(1)} ms, ${result.bad} failed of ${result.sent}`,
+        `achieved ${Math.round(result.rps)}/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(1)} ms, ${result.bad} failed of ${result.sent}`,
         result.bad === 0 && result.p99 < (name === 'batch of 100' ? 50 : 10) ? 'met' : 'not met',
       ]),
     ];

@@ -75,7 +75,7 @@ export function createQueryService(deps: QueryDependencies) {
       throw dxError('DX_ERR_SUBSCRIPTION_INACTIVE', { details: [{ message: `the subscription is ${subscription ? effectiveStatus(subscription, subscriptions.clock()) : 'gone'}` }] });
     }
     const resourceId = context.subscription.resourceId;
-    if (!(await deps.registers.summary(resourceId))) throw dxError('DX_ERR_REGISTER_NOT_ENABLED');
+    if (!(await deps.registers.enabled(resourceId))) throw dxError('DX_ERR_REGISTER_NOT_ENABLED');
     return { principal, context, projection: projectionFor(context, subscriptions.secrets), resourceId };
   }
 

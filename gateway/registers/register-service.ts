@@ -31,13 +31,14 @@ export function createRegisterService(deps: RegisterServiceDependencies) {
 
   return {
     async describe(resource: { id: string; topic: string | null }, withAlerts: boolean) {
-      const summary = await enabled(resource.id);
+      const summary = await deps.store.summary(resource.id);
+      if (!summary) return { enabled: false as const };
       const [lag, lookupsPerDay, alerts] = await Promise.all([
         resource.topic === null ? { records: 0, seconds: 0 } : registerLag(deps, { resourceId: resource.id, topic: resource.topic }, summary.activeGeneration),
         deps.usage.perDay(resource.id, LOOKUP_DAYS),
         withAlerts ? deps.usage.alertsOf(resource.id) : [],
       ]);
-      return { size: summary.size, generation: summary.activeGeneration, rebuilding: summary.rebuilding, undecodable: summary.undecodable, lag, lookupsPerDay, alerts };
+      return { enabled: true as const, size: summary.size, generation: summary.activeGeneration, rebuilding: summary.rebuilding, undecodable: summary.undecodable, lag, lookupsPerDay, alerts };
     },
 
     /** Starts filling a new generation from the start of the topic; lookups read the current one until it has caught up. */

@@ -139,6 +139,11 @@ export function createRegisterStore(db: Db) {
       });
     },
 
+    /** Whether the resource has a register: a lookup's check, which must not count its entries. */
+    async enabled(resourceId: string): Promise<boolean> {
+      return (await db.query('SELECT 1 FROM registers WHERE resource_id = $1', [resourceId])).rows.length > 0;
+    },
+
     async summary(resourceId: string): Promise<{ enabled: boolean; size: number; activeGeneration: number; rebuilding: boolean; undecodable: number } | undefined> {
       const { rows } = await db.query<{ size: number; activeGeneration: number; rebuilding: boolean; undecodable: string }>(
         `SELECT (SELECT count(*)::int FROM register_entries e WHERE e.resource_id = g.resource_id AND e.generation = g.active_generation) AS size,

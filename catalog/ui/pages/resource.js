@@ -138,9 +138,9 @@ async function throughputSection(resource) {
   return section('throughput-heading', t('resource.throughput'), h('div', { class: 'inline-field' }, h('label', { for: 'throughput-range' }, t('chart.range')), select), area);
 }
 
-/** The register of the resource (size, lag, lookups per day); null when it has none. */
+/** The register of the resource (size, lag, lookups per day); nothing when it has none. */
 function registerSection(register) {
-  if (register === null) return null;
+  if (!register.enabled) return null;
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
   const tile = (name, value) => h('div', { class: 'tile', dataset: { register: name } }, h('dt', null, t(`register.${name}`)), h('dd', null, value));
   return section(
@@ -167,7 +167,7 @@ export async function resourcePage(context) {
     api(`/api/v1/catalog/resources/${id}`),
     api(`/api/v1/catalog/resources/${id}/statistics`),
     api(`/api/v1/catalog/resources/${id}/lineage`),
-    api(`/api/v1/catalog/resources/${id}/register`).catch((error) => (error.status === 409 ? null : Promise.reject(error))),
+    api(`/api/v1/catalog/resources/${id}/register`),
   ]);
   const { principal } = context;
   const ownsConnector = (node) => principal.kind === 'office' || (principal.kind === 'department' && principal.departmentCode === node.departmentCode);

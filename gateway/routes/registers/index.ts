@@ -25,7 +25,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { action: 'registers:read' },
     schema: {
       tags,
-      summary: "The resource's register: entities held, lag behind the topic, lookups per day; alerts of subscriptions past their hourly limit for the provider and the data office",
+      summary: "The resource's register (enabled: false when it has none): entities held, lag behind the topic, lookups per day; alerts of subscriptions past their hourly limit for the provider and the data office",
       params: ResourceParams,
       response: { 200: RegisterAnswer, 409: ErrorBody, ...AUTHENTICATED_ERRORS },
     },

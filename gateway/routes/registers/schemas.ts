@@ -52,7 +52,8 @@ export const QueryUsageAnswer = Type.Object({
   alert: Nullable(Alert),
 });
 
-export const RegisterAnswer = Type.Object({
+const EnabledRegister = Type.Object({
+  enabled: Type.Literal(true),
   size: Type.Integer({ description: 'Entities in the register now' }),
   generation: Type.Integer(),
   rebuilding: Type.Boolean({ description: 'A rebuild is under way; lookups answer from the previous state until it has caught up' }),
@@ -61,6 +62,8 @@ export const RegisterAnswer = Type.Object({
   lookupsPerDay: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), lookups: Type.Integer() }), { description: 'Entities looked up per day (Asia/Shanghai), last 30 days' }),
   alerts: Type.Array(Type.Composite([Type.Object({ subscriptionId: Type.String(), integratorName: Type.String() }), Alert]), { description: 'Subscriptions refused by their hourly limit (provider and data office only)' }),
 });
+
+export const RegisterAnswer = Type.Union([Type.Object({ enabled: Type.Literal(false, { description: 'The resource has no register (DX_REGISTER_RESOURCES)' }) }), EnabledRegister]);
 
 export const RebuildAnswer = Type.Object({ generation: Type.Integer({ description: 'The generation being built; lookups switch to it when it has caught up' }) });
 
