@@ -57,7 +57,7 @@ export async function startCountyPeer(city: { url: string; api: Api; instanceId:
   const cityAtCounty = await peerAt(countyApi, cityIdentity, city.url);
   if (!countyAtCity.confirmed) await city.api('POST', `/api/v1/peers/${countyAtCity.id}/handshake`);
 
-  const resource = await findOrCreate<{ id: string; code: string }>(async () => (await countyApi('GET', '/api/v1/catalog/resources?limit=500')).items, (item) => item.code === MARRIAGE.code, () => countyApi('POST', '/api/v1/catalog/resources', MARRIAGE));
+  const resource = await findOrCreate<{ id: string; code: string }>(async () => (await countyApi('GET', '/api/v1/catalog/resources?limit=200')).items, (item) => item.code === MARRIAGE.code, () => countyApi('POST', '/api/v1/catalog/resources', MARRIAGE));
   await countyApi('PUT', `/api/v1/peers/${cityAtCounty.id}/shares/${resource.id}`);
   await city.api('POST', `/api/v1/peers/${countyAtCity.id}/harvest`);
 

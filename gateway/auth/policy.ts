@@ -79,6 +79,7 @@ export const POLICY = {
   'federation:catalog:read': EVERYONE,
   'federation:request': { kinds: ['integrator'] },
   'federation:requests:read': OFFICE_OR_OWNING_INTEGRATOR,
+  'federation:requests:revoke': OWNING_INTEGRATOR,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;
