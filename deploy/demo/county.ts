@@ -8,7 +8,7 @@ import { createApi, type Api } from './seed.ts';
 
 export const COUNTY = { instanceId: '330110', name: '余杭区政务数据共享交换平台' };
 const MARRIAGE = {
-  code: '330110/MZ0001',
+  code: '330110/000001',
   name: '婚姻登记信息',
   kind: 'department',
   providerCode: 'YHMZ',
