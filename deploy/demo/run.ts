@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { ensureGeneratedKeyFile } from '../../gateway/security/secret-key.ts';
 import { startGateway } from '../../gateway/start.ts';
+import { COUNTY, startCountyPeer } from './county.ts';
 import { createApi, ensureDemoConnectors, ensureDepartments } from './seed.ts';
 import { addResidents, createResidentsTable, demoFixtures, dropCompaniesCsv, licenceBatch } from './sources.ts';
 
@@ -80,10 +81,19 @@ if (residentsAvailable) {
   }, 10_000).unref();
 }
 
+// --county: a second, county gateway beside this one, already peered, with a harvested resource and a request.
+const county = process.argv.includes('--county') ? await startCountyPeer({ url, api, instanceId: config.DX_INSTANCE_ID }, dataDir, config.PORT + 1, log) : undefined;
+
 process.stdout.write(
   [
     '',
     `The gateway runs at ${url} with demo data flowing in:`,
+    ...(county
+      ? [
+          `  county gateway ${county.url} (${COUNTY.name}, data office API key ${county.adminKey}), peered:`,
+          `  harvested      ${url}/api/v1/federation/resources   cross-gateway request ${url}/api/v1/federation/requests (integrator 城市大脑, API key ${county.integratorKey})`,
+        ]
+      : []),
     `  catalogue UI   ${url}/ui/`,
     `  API docs       ${url}/docs`,
     `  data office    API key ${adminKey}`,

@@ -10,7 +10,7 @@ export interface DemoDepartment {
   key: string;
 }
 
-interface Api {
+export interface Api {
   (method: string, path: string, body?: unknown, key?: string): Promise<any>;
 }
 

@@ -88,6 +88,7 @@ export const POLICY = {
   // Both parties of a dispute, as of a subscription: the integrator that raised it, the provider department; the office.
   'disputes:read': SUBSCRIPTION_PARTY,
   'disputes:answer': OWNING_DEPARTMENT,
+  'federation:requests:revoke': OWNING_INTEGRATOR,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -40,8 +40,8 @@ t.test('federation is off until both sides registered each other and a signed ha
   const county = await startGateway(t, '330110', '余杭区平台');
   const countyAtCity = await registerPeer(city, county);
   const early = await city.app.inject({ method: 'POST', url: `/api/v1/peers/${countyAtCity}/handshake`, headers: bearer(city.adminKey) });
-  t.equal(early.statusCode, 400, 'the county has not registered the city yet');
-  t.match(early.json(), { code: 'DX_ERR_PEER_REFUSED', message: /401/ });
+  t.equal(early.statusCode, 409, 'the county has not registered the city yet');
+  t.match(early.json(), { code: 'DX_ERR_PEER_NOT_CONFIRMED', message: /401/ });
   const harvestEarly = await city.app.inject({ method: 'POST', url: `/api/v1/peers/${countyAtCity}/harvest`, headers: bearer(city.adminKey) });
   t.equal(harvestEarly.json().code, 'DX_ERR_PEER_NOT_CONFIRMED');
 

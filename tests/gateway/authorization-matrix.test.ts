@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import t from 'tap';
+import { rawPublicKey } from '../../gateway/federation/instance-key.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
 import { bearer } from '../helpers/app.ts';
 import { freshTopicName } from '../helpers/kafka.ts';
@@ -105,6 +106,25 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/disputes/{id}/attachment': ['A A H A H', async (f) => ({ url: `/api/v1/disputes/${await f.freshDispute()}/attachment` })],
   'POST /api/v1/disputes/{id}/confirm': ['A A H F F', async (f) => ({ url: `/api/v1/disputes/${await f.freshDispute()}/confirm`, payload: {} })],
   'POST /api/v1/disputes/{id}/reject': ['A A H F F', async (f) => ({ url: `/api/v1/disputes/${await f.freshDispute()}/reject`, payload: { reason: '经核查无误' } })],
+  'GET /api/v1/peers/self': ['A F F F F', () => ({ url: '/api/v1/peers/self' })],
+  'GET /api/v1/peers': ['A F F F F', () => ({ url: '/api/v1/peers' })],
+  'POST /api/v1/peers': ['A F F F F', (f) => ({ url: '/api/v1/peers', payload: f.peerBody() })],
+  'GET /api/v1/peers/{id}': ['A F F F F', (f) => ({ url: `/api/v1/peers/${f.peer}` })],
+  'DELETE /api/v1/peers/{id}': ['A F F F F', async (f) => ({ url: `/api/v1/peers/${await f.freshPeer()}` })],
+  'POST /api/v1/peers/{id}/handshake': ['A F F F F', (f) => ({ url: `/api/v1/peers/${f.peer}/handshake` })],
+  'POST /api/v1/peers/{id}/harvest': ['A F F F F', (f) => ({ url: `/api/v1/peers/${f.peer}/harvest` })],
+  'GET /api/v1/peers/{id}/mirror': ['A F F F F', (f) => ({ url: `/api/v1/peers/${f.peer}/mirror` })],
+  'GET /api/v1/peers/{id}/shares': ['A A A F F', (f) => ({ url: `/api/v1/peers/${f.peer}/shares` })],
+  'PUT /api/v1/peers/{id}/shares/{resourceId}': ['A A H F F', (f) => ({ url: `/api/v1/peers/${f.peer}/shares/${f.world.resource.id}` })],
+  'DELETE /api/v1/peers/{id}/shares/{resourceId}': ['A A H F F', (f) => ({ url: `/api/v1/peers/${f.peer}/shares/${f.world.resource.id}` })],
+  'GET /api/v1/federation/resources': ['A A A A A', () => ({ url: '/api/v1/federation/resources' })],
+  'GET /api/v1/federation/resources/{id}': ['A A A A A', (f) => ({ url: `/api/v1/federation/resources/${f.harvested}` })],
+  'PUT /api/v1/federation/resources/{id}': ['A A A A A', (f) => ({ url: `/api/v1/federation/resources/${f.harvested}`, payload: {} })],
+  'DELETE /api/v1/federation/resources/{id}': ['A A A A A', (f) => ({ url: `/api/v1/federation/resources/${f.harvested}` })],
+  'POST /api/v1/federation/requests': ['F F F A A', (f) => ({ url: '/api/v1/federation/requests', payload: { harvestedId: f.harvested, purpose: '权限矩阵测试', legalBasis: '测试', fields: ['name'] } })],
+  'GET /api/v1/federation/requests': ['A F F A A', () => ({ url: '/api/v1/federation/requests' })],
+  'GET /api/v1/federation/requests/{id}': ['A F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}` })],
+  'POST /api/v1/federation/requests/{id}/revoke': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/revoke`, payload: {} })],
 };
 
 let counter = 0;
@@ -127,6 +147,14 @@ interface Fixtures {
   disputeBody(): Record<string, unknown>;
   /** A dispute with an attachment, raised by the granted integrator on a resource only it subscribes to. */
   freshDispute(): Promise<string>;
+  /** The gateway's own address, listening: the registered peer points at it (it does not know the peer's key). */
+  baseUrl: string;
+  peer: string;
+  peerBody(): Record<string, unknown>;
+  freshPeer(): Promise<string>;
+  /** A resource harvested from `peer`, and the granted integrator's revoked request for it. */
+  harvested: string;
+  crossRequest: string;
 }
 
 async function created(response: { statusCode: number; body: string; json(): any }): Promise<any> {
@@ -149,7 +177,27 @@ async function buildFixtures(t: Parameters<typeof buildWorld>[0]): Promise<Fixtu
   const subscriptionBody = (resourceId: string) => ({ resourceId, purpose: '权限矩阵测试', legalBasis: '测试', fields: ['name'], delivery: { mode: 'http' } });
   const connectorBody = () => ({ name: `推送${unique()}`, config: { maxRecordsPerRequest: 100 }, mapping: IDENTITY_MAPPING });
   const disputeBody = () => ({ resourceId: disputed.id, businessKey: fixtures.person().id_number, fields: ['name'], problem: '姓名有误', evidence: '权限矩阵测试', attachment: { name: 'e.txt', contentType: 'text/plain', data: 'ZXZpZGVuY2U=' } });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const peerBody = () => ({ instanceId: String(100000 + (++counter * 97 + randomBytes(2).readUInt16BE(0)) % 900000), name: `对端${unique()}`, baseUrl, publicKey: rawPublicKey(generateKeyPairSync('ed25519').publicKey) });
+  const freshPeer = async () => (await created(await app.inject({ method: 'POST', url: '/api/v1/peers', headers: bearer(adminKey), payload: peerBody() }))).id as string;
+  const peer = await freshPeer();
+  const { rows: harvestedRows } = await app.db.query<{ id: string }>(
+    `INSERT INTO federation_harvested (peer_id, iri, code, name, summary, publisher, fields, modified) VALUES ($1, 'https://peer.example/api/v1/catalog/resources/1', '330110/1', '婚姻登记信息', '测试', '民政局', '[{"field":"name","name":"姓名","masking":"partial"}]', now()) RETURNING id`,
+    [peer],
+  );
+  const harvested = (harvestedRows[0] as { id: string }).id;
+  const { rows: requestRows } = await app.db.query<{ id: string }>(
+    `INSERT INTO federation_requests (direction, peer_id, remote_id, harvested_id, resource_code, integrator_id, integrator_name, purpose, legal_basis, requested_fields, status)
+     VALUES ('outgoing', $1, gen_random_uuid(), $2, '330110/1', $3, '一网通办平台', '测试', '测试', '["name"]', 'revoked') RETURNING id`,
+    [peer, harvested, world.integrator.id],
+  );
   return {
+    baseUrl,
+    peer,
+    peerBody,
+    freshPeer,
+    harvested,
+    crossRequest: (requestRows[0] as { id: string }).id,
     world,
     keys: { office: adminKey, owner: provider.key, otherDepartment: world.otherDepartment.key, granted: world.integrator.key, ungranted: world.otherIntegrator.key },
     grant: (await subscribe(world, { fields: ['name'] })).id,
@@ -200,7 +248,7 @@ t.test('every /api/v1 route of the OpenAPI document has a row in the matrix, and
 
 t.test('each role gets the designed outcome on every route, and a caller without a key gets 401', async (t) => {
   const f = await buildFixtures(t);
-  const baseUrl = await f.world.app.listen({ port: 0, host: '127.0.0.1' });
+  const { baseUrl } = f;
   for (const [route, [expected, call]] of Object.entries(MATRIX)) {
     const method = route.split(' ')[0] as string;
     const outcomes = expected.split(' ');

@@ -64,7 +64,7 @@ const peerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
     const body = answer.body as { instanceId?: unknown; publicKey?: unknown } | null;
     if (answer.status !== 200) {
-      throw dxError('DX_ERR_PEER_REFUSED', { message: `The peer refused the handshake (${answer.status}): ${(answer.body as { message?: string } | null)?.message ?? 'no reason given'}; it must register this gateway (GET /api/v1/peers/self) first`, details: [{ path: 'id', message: `peer answered ${answer.status}` }] });
+      throw dxError('DX_ERR_PEER_NOT_CONFIRMED', { message: `The peer refused the handshake (${answer.status}): ${(answer.body as { message?: string } | null)?.message ?? 'no reason given'}; it must register this gateway (GET /api/v1/peers/self) first`, details: [{ path: 'id', message: `peer answered ${answer.status}` }] });
     }
     if (body?.instanceId !== peer.instanceId || body?.publicKey !== peer.publicKey) {
       throw dxError('DX_ERR_PEER_REFUSED', { message: `The peer at ${peer.baseUrl} is ${String(body?.instanceId)} with another key than registered`, details: [{ path: 'publicKey', message: 'does not match the key the peer answers with' }] });

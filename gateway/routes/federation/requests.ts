@@ -51,7 +51,7 @@ const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/api/v1/federation/requests/:id/revoke', {
-    config: { action: 'federation:request' },
+    config: { action: 'federation:requests:revoke' },
     schema: { tags, summary: 'Withdraw a cross-gateway request: revoked at the owner, delivery stops', params: RemoteRequestParams, body: RevokeRequestBody, response: { 200: OutgoingBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
   }, async (request) => {
     const found = await owned(request, request.params.id);
