@@ -55,9 +55,10 @@ export interface DeliveryContext {
   resource: Pick<Resource, 'items' | 'topic' | 'schemaSubject'> & { sharingType: Resource['sharing']['type'] };
 }
 
-function statusCondition(status: SubscriptionStatus, param: string): string {
-  if (status === 'active') return `s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > ${param})`;
-  if (status === 'expired') return `(s.status = 'expired' OR (s.status = 'active' AND s.expires_at <= ${param}))`;
+/** `now` adds the current time as a parameter, only where the condition uses it (an unused one has no type). */
+function statusCondition(status: SubscriptionStatus, now: () => string): string {
+  if (status === 'active') return `s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > ${now()})`;
+  if (status === 'expired') return `(s.status = 'expired' OR (s.status = 'active' AND s.expires_at <= ${now()}))`;
   return `s.status = '${status}'`;
 }
 
@@ -96,7 +97,7 @@ export function createSubscriptionStore(db: Db) {
       if (filter.integratorId !== undefined) conditions.push(`s.integrator_id = ${param(filter.integratorId)}`);
       if (filter.providerCode !== undefined) conditions.push(`r.provider_code = ${param(filter.providerCode)}`);
       if (filter.resourceId !== undefined) conditions.push(`s.resource_id = ${param(filter.resourceId)}`);
-      if (filter.status !== undefined) conditions.push(statusCondition(filter.status, param(filter.now)));
+      if (filter.status !== undefined) conditions.push(statusCondition(filter.status, () => param(filter.now)));
       if (filter.overdueOn !== undefined) conditions.push(`s.status = 'pending' AND s.reply_due < ${param(filter.overdueOn)}::date`);
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
       const [page, count] = await Promise.all([

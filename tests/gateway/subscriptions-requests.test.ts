@@ -48,6 +48,11 @@ t.test('a conditional request waits for the provider with a reply date ten worki
   t.equal((await world.app.inject({ url: `/api/v1/subscriptions/${subscription.id}`, headers: bearer(world.provider.key) })).json().overdue, true, 'the next day in Shanghai is');
   const overdue = (await world.app.inject({ url: '/api/v1/subscriptions?overdue=true', headers: bearer(world.provider.key) })).json();
   t.same(overdue.items.map((item: { id: string }) => item.id), [subscription.id]);
+  for (const status of ['pending', 'active', 'rejected', 'revoked', 'expired']) {
+    const listed = await world.app.inject({ url: `/api/v1/subscriptions?status=${status}`, headers: bearer(world.provider.key) });
+    t.equal(listed.statusCode, 200, `the provider lists its ${status} requests`);
+    t.same(listed.json().items.map((item: { id: string }) => item.id), status === 'pending' ? [subscription.id] : [], status);
+  }
 });
 
 t.test('the provider department approves a conditional request for fewer fields than requested', async (t) => {
