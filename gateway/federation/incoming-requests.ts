@@ -88,6 +88,8 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
       if (!resource || !(await deps.shared.isShared(peer.id, resource.id))) throw dxError('DX_ERR_FEDERATION_NOT_SHARED', { details: [{ path: 'datasetIri', message: 'is not a resource shared with you' }] });
       const now = subscriptions.clock();
       refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, { mode: 'kafka' }), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
+      // A federated request is delivered in kafka mode (the projected topic MirrorMaker reads): the same rule as a local one.
+      await subscriptions.kafkaAccess.assertAllowed();
       const granted = resource.sharing.type === 'unconditional';
       const principal = { id: peer.principalId, kind: 'integrator' as const };
       const answer = await db.transaction(async (client) => {

@@ -53,7 +53,7 @@ export function createPeerService(deps: { db: Db; peers: PeerStore; principals: 
     async remove(id: string, actor: AuditActor): Promise<Peer> {
       return db.transaction(async (client) => {
         const inUse = await client.query('SELECT 1 FROM federation_requests WHERE peer_id = $1 LIMIT 1', [id]);
-        const peer = await peers.get(id);
+        const peer = await peers.get(id, client);
         if (!peer) throw dxError('DX_ERR_PEER_NOT_FOUND');
         if ((inUse.rowCount ?? 0) > 0) {
           throw dxError('DX_ERR_REQUEST_INVALID', { message: 'the peer has cross-gateway requests; revoke them, the peer stays registered for their record', details: [{ path: 'id', message: 'has cross-gateway requests' }] });

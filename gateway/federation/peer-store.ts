@@ -34,7 +34,8 @@ export function createPeerStore(db: Db) {
     async list(): Promise<Peer[]> {
       return (await db.query<Peer>(`SELECT ${COLUMNS} FROM federation_peers ORDER BY instance_id`)).rows;
     },
-    get: (id: string) => one(`SELECT ${COLUMNS} FROM federation_peers WHERE id = $1`, [id]),
+    /** `client`: inside a transaction, whose connection must answer (another one from the pool may never come). */
+    get: (id: string, client: Queryable = db) => one(`SELECT ${COLUMNS} FROM federation_peers WHERE id = $1`, [id], client),
     byInstance: (instanceId: string) => one(`SELECT ${COLUMNS} FROM federation_peers WHERE instance_id = $1`, [instanceId]),
     byPrincipal: (principalId: string) => one(`SELECT ${COLUMNS} FROM federation_peers WHERE principal_id = $1`, [principalId]),
 

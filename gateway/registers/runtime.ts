@@ -1,8 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHeartbeat } from '../leasing/heartbeat.ts';
 import { topicEnds, type RegisterConsumer } from '../kafka/register-consumer.ts';
 import type { KafkaService } from '../plugins/kafka.ts';
 import { startMaterialiser, type MaterialiserDependencies } from './materialiser.ts';
 import type { RegisterRow, RegisterStore } from './store.ts';
+
+/** How long stopping waits for a materialiser that is still starting. */
+const STOP_WAIT_MS = 2_000;
 
 export interface RegisterLag {
   records: number;
@@ -69,12 +73,18 @@ export function createRegisterRuntime(options: RegisterRuntimeOptions) {
     running.set(id, consumer);
   }
 
+  /**
+   * Stops the consumers not wanted, all at once. A start still under way (kafkajs retries a topic the broker does not
+   * know yet for seconds) is waited for only STOP_WAIT_MS, so that a shutdown keeps its time; it stops when it ends.
+   */
   async function stopOthers(wanted: Set<string>): Promise<void> {
+    const stopping: Promise<void>[] = [];
     for (const [id, consumer] of running) {
       if (wanted.has(id)) continue;
       running.delete(id);
-      await (await consumer)?.stop();
+      stopping.push(consumer.then((started) => started?.stop()));
     }
+    await Promise.race([Promise.all(stopping), sleep(STOP_WAIT_MS, undefined, { ref: false })]);
   }
 
   async function sync(): Promise<void> {

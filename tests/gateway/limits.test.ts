@@ -72,12 +72,14 @@ t.test('every documented list route caps its page size and refuses a limit over 
   // Routes only integrators may call (consuming a subscription) are checked with an integrator's key.
   const integrator = await createIntegrator(app, adminKey, '一网通办');
   const document = (await app.inject({ url: '/docs/json' })).json() as {
-    paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: { maximum?: number } }[] }>>;
+    paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean; schema?: { maximum?: number; default?: unknown } }[] }>>;
   };
   const paged = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).flatMap(([method, operation]) => {
       const limit = operation.parameters?.find((parameter) => parameter.in === 'query' && parameter.name === 'limit');
-      return limit ? [{ method: method.toUpperCase(), path, maximum: limit.schema?.maximum }] : [];
+      // Other required query parameters get a value valid for them (the register usage's key is an ID number).
+      const required = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && parameter.required && parameter.schema?.default === undefined && parameter.name !== 'limit').map((parameter) => `&${parameter.name}=11010519491231002X`);
+      return limit ? [{ method: method.toUpperCase(), path, maximum: limit.schema?.maximum, required: required.join('') }] : [];
     }),
   );
   for (const expected of ['GET /api/v1/principals', 'GET /api/v1/connectors', 'GET /api/v1/connectors/{id}/rejected', 'GET /api/v1/audit']) {
@@ -86,7 +88,7 @@ t.test('every documented list route caps its page size and refuses a limit over 
   for (const route of paged) {
     const name = `${route.method} ${route.path}`;
     t.type(route.maximum, 'number', `${name} has a cap`);
-    const url = `${route.path.replace(/\{[^}]+\}/g, NO_SUCH_CONNECTOR)}?limit=${(route.maximum ?? 0) + 1}`;
+    const url = `${route.path.replace(/\{[^}]+\}/g, NO_SUCH_CONNECTOR)}?limit=${(route.maximum ?? 0) + 1}${route.required}`;
     let response = await app.inject({ method: route.method as 'GET', url, headers: bearer(adminKey) });
     if (response.statusCode === 403) response = await app.inject({ method: route.method as 'GET', url, headers: bearer(integrator.key) });
     t.equal(response.statusCode, 400, `${name} refuses limit=${(route.maximum ?? 0) + 1}`);
