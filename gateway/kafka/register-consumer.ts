@@ -97,6 +97,8 @@ export async function startRegisterConsumer(options: RegisterConsumerOptions): P
 
 /** The earliest offset kept and the end (the next offset to be written) of each partition of `topic`. */
 export async function topicEnds(kafka: Pick<KafkaService, 'admin'>, topic: string): Promise<Map<number, { low: bigint; high: bigint }>> {
+  // A topic the broker does not know (yet) has no records; asking for its offsets would be retried for seconds.
+  if (!(await kafka.admin.listTopics()).includes(topic)) return new Map();
   const offsets = await kafka.admin.fetchTopicOffsets(topic);
   return new Map(offsets.map(({ partition, low, high }) => [partition, { low: BigInt(low), high: BigInt(high) }]));
 }

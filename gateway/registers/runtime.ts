@@ -5,7 +5,7 @@ import type { KafkaService } from '../plugins/kafka.ts';
 import { startMaterialiser, type MaterialiserDependencies } from './materialiser.ts';
 import type { RegisterRow, RegisterStore } from './store.ts';
 
-/** How long stopping waits for a materialiser that is still starting, or a heartbeat still asking Kafka. */
+/** How long stopping waits for a materialiser that is still starting. */
 const STOP_WAIT_MS = 2_000;
 
 export interface RegisterLag {
@@ -117,8 +117,7 @@ export function createRegisterRuntime(options: RegisterRuntimeOptions) {
     refresh: () => heartbeat.refresh(),
     async stop(): Promise<void> {
       stopping = true;
-      // A heartbeat may be asking Kafka for the ends of a topic it does not know yet, which kafkajs retries for seconds.
-      await Promise.race([heartbeat.stop(), sleep(STOP_WAIT_MS, undefined, { ref: false })]);
+      await heartbeat.stop();
       await stopOthers(new Set());
     },
   };
