@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -33,7 +34,10 @@ const WARMUP_SECONDS = Number(values.warmup);
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 const ACCOUNTING = { purpose: '基准测试', operator: 'bench' };
 
+const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+
 async function main(): Promise<void> {
+  const loadAtStart = load();
   const brokers = (process.env.KAFKA_BROKERS ?? (await ensureLocalKafka()).brokers.join(',')).split(',');
   const table = `dx_bench_register_people_${ROWS}`;
   log(`generating ${ROWS} residents`);
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
       await openLoop(gateway.url, integratorKey, { rate: load.rate, seconds: WARMUP_SECONDS, request: () => ({ method: 'POST', path: load.path, body: load.body() }) });
       results[name] = await openLoop(gateway.url, integratorKey, { rate: load.rate, seconds: SECONDS, request: () => ({ method: 'POST', path: load.path, body: load.body() }) });
     }
+    const chain = await call(gateway.url, adminKey, 'GET', '/api/v1/audit/verify');
     const audited = Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE action = 'register.lookup'")).rows[0]?.n);
 
     const rows: [string, string, string][] = [
@@ -115,7 +120,7 @@ async function main(): Promise<void> {
       ]),
     ];
     process.stdout.write(`\n| benchmark | measured | target met |\n|---|---|---|\n${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`);
-    process.stdout.write(`\naudit entries register.lookup written: ${audited.toLocaleString('en')}; gateway peak RSS ${Math.round(gateway.peakRss() / 1048576)} MB\n`);
+    process.stdout.write(`\naudit entries register.lookup written: ${audited.toLocaleString('en')}; chain verifies: ${chain.ok} (${chain.checked.toLocaleString('en')} entries); gateway peak RSS ${Math.round(gateway.peakRss() / 1048576)} MB; load average (1, 5, 15 min) ${loadAtStart} at the start, ${load()} at the end\n`);
   } finally {
     await db.end();
     await gateway.stop();

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Db } from '../plugins/db.ts';
-import { appendEntry, type AuditEntry, type AuditEntryInput } from './append.ts';
+import { appendEntries, appendEntry, type AuditEntry, type AuditEntryInput } from './append.ts';
 import { startKeyed, type StartOutcome } from './keying.ts';
 import { chainedFields, COLUMNS, readHead, type ChainHead, type ExportedEntry, type Row } from './rows.ts';
 import { verifyChain, type VerifyReport } from './verify.ts';
@@ -53,6 +53,11 @@ export function createAuditLog(db: Db, key: Buffer, previousKeys: readonly Buffe
      */
     record(input: AuditEntryInput, client?: pg.ClientBase): Promise<AuditEntry> {
       return client ? appendEntry(client, key, input) : db.transaction((own) => appendEntry(own, key, input));
+    },
+
+    /** Appends `inputs` as consecutive entries in their order, in the open transaction of `client`, with one lock of the head. */
+    recordMany(inputs: readonly AuditEntryInput[], client: pg.ClientBase): Promise<AuditEntry[]> {
+      return appendEntries(client, key, inputs);
     },
 
     /** Keys an unkeyed chain, or rotates from a previous key, at start (gateway/audit/keying.ts). */

@@ -40,19 +40,21 @@ async function auditPlugin(app: FastifyInstance, options: AuditOptions): Promise
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [app.metrics.registry],
   });
+  async function timed<T>(action: string, append: () => Promise<T>): Promise<T> {
+    const end = duration.startTimer();
+    try {
+      return await append();
+    } catch (err) {
+      app.log.error({ err, action }, 'audit append failed');
+      throw dxError('DX_ERR_AUDIT_UNAVAILABLE', { cause: err });
+    } finally {
+      end();
+    }
+  }
   app.decorate('audit', {
     ...log,
-    async record(input: AuditEntryInput, client?: Parameters<AuditLog['record']>[1]): Promise<AuditEntry> {
-      const end = duration.startTimer();
-      try {
-        return await log.record(input, client);
-      } catch (err) {
-        app.log.error({ err, action: input.action }, 'audit append failed');
-        throw dxError('DX_ERR_AUDIT_UNAVAILABLE', { cause: err });
-      } finally {
-        end();
-      }
-    },
+    record: (input: AuditEntryInput, client?: Parameters<AuditLog['record']>[1]): Promise<AuditEntry> => timed(input.action, () => log.record(input, client)),
+    recordMany: (inputs: readonly AuditEntryInput[], client: Parameters<AuditLog['recordMany']>[1]): Promise<AuditEntry[]> => timed(inputs[0]?.action ?? 'none', () => log.recordMany(inputs, client)),
   });
 }
 

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { BASE_RESOURCES } from '../../catalog/base-resources.ts';
+import { createAccountingBatcher } from '../registers/accounting-batcher.ts';
 import { createValueDecoder } from '../registers/decode.ts';
 import { createEntityHasher, type EntityHasher } from '../registers/entity-hash.ts';
 import { createQueryService, type QueryService } from '../registers/query-service.ts';
@@ -74,9 +75,10 @@ async function registersPlugin(app: FastifyInstance, options: RegistersOptions):
       lagSeconds.set({ resource }, lag.seconds);
     },
   });
-  const usage = createUsage(app.db, app.audit);
+  const usage = createUsage(app.db);
   const hasher = createEntityHasher(options.secretKeys);
-  const query = createQueryService({ db: app.db, registers: store, usage, audit: app.audit, hasher, subscriptions: app.subscriptions, lookupsPerHour: options.lookupsPerHour });
+  const accounting = createAccountingBatcher({ db: app.db, audit: app.audit, log });
+  const query = createQueryService({ db: app.db, registers: store, usage, accounting, audit: app.audit, hasher, subscriptions: app.subscriptions, lookupsPerHour: options.lookupsPerHour });
   const service = createRegisterService({ db: app.db, store, usage, audit: app.audit, hasher, kafka: app.kafka });
   app.decorate('registers', { store, runtime, usage, hasher, query, service });
   // Not awaited: the first sync reaches the broker and the database, and a slow one must not hold up the start.

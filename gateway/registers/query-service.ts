@@ -11,6 +11,7 @@ import { effectiveStatus } from '../subscriptions/model.ts';
 import type { SubscriptionSecrets } from '../subscriptions/secrets.ts';
 import type { SubscriptionStore } from '../subscriptions/store.ts';
 import { dateInShanghai } from '../subscriptions/working-days.ts';
+import type { AccountingBatcher } from './accounting-batcher.ts';
 import type { EntityHasher } from './entity-hash.ts';
 import { checkKey, checkKeys, holderCodeField } from './keys.ts';
 import type { RegisterStore, StoredEntry } from './store.ts';
@@ -24,6 +25,8 @@ export interface QueryDependencies {
   db: Db;
   registers: RegisterStore;
   usage: Usage;
+  /** Writes each query's account in a group commit (gateway/registers/accounting-batcher.ts). */
+  accounting: AccountingBatcher;
   audit: Pick<AuditLog, 'record'>;
   hasher: EntityHasher;
   subscriptions: { store: SubscriptionStore; secrets: SubscriptionSecrets; clock: () => Date };
@@ -83,13 +86,9 @@ export function createQueryService(deps: QueryDependencies) {
     const hashes = [...new Set(entities.map((entity) => deps.hasher.hash(entity)))];
     const { subscription } = query.context;
     const limit = subscription.queryDistinctPerHour ?? deps.lookupsPerHour;
-    const refused = await deps.db.transaction(async (client) => {
-      const counted = await deps.usage.countWithin(client, subscription.id, hashes, limit);
-      if (!counted.allowed) return counted.entities;
-      await deps.usage.record(client, { resourceId: query.resourceId, subscriptionId: subscription.id, principal: query.principal, form, fields, accounting, entityHashes: hashes });
-      return undefined;
-    });
-    if (refused === undefined) return;
+    const outcome = await deps.accounting.account({ lookup: { resourceId: query.resourceId, subscriptionId: subscription.id, principal: query.principal, form, fields, accounting, entityHashes: hashes }, limit });
+    if (outcome.allowed) return;
+    const refused = outcome.entities;
     await deps.usage.alert(subscription.id, limit);
     await deps.audit.record({ principal: query.principal, action: 'register.lookup.refused', object: { type: 'subscription', id: subscription.id }, details: { limit, distinct: refused, form } });
     throw dxError('DX_ERR_REGISTER_LOOKUPS_LIMITED', { details: [{ path: 'keys', message: `would make ${refused} distinct entities this hour; the limit is ${limit}` }] });

@@ -139,9 +139,9 @@ export function createRegisterStore(db: Db) {
       });
     },
 
-    /** Whether the resource has a register: a lookup's check, which must not count its entries. */
+    /** Whether the resource has a register: a lookup's check, which must not count its entries (named, as `entries`). */
     async enabled(resourceId: string): Promise<boolean> {
-      return (await db.query('SELECT 1 FROM registers WHERE resource_id = $1', [resourceId])).rows.length > 0;
+      return (await db.pool.query({ name: 'register-enabled', text: 'SELECT 1 FROM registers WHERE resource_id = $1', values: [resourceId] })).rows.length > 0;
     },
 
     async summary(resourceId: string): Promise<{ enabled: boolean; size: number; activeGeneration: number; rebuilding: boolean; undecodable: number } | undefined> {
@@ -157,7 +157,8 @@ export function createRegisterStore(db: Db) {
 
     /** The current entries of `keys` (those absent were never there or were deleted). */
     async entries(resourceId: string, keys: readonly string[]): Promise<StoredEntry[]> {
-      const { rows } = await db.query<StoredEntry>(`SELECT ${ENTRY} FROM ${ACTIVE} WHERE e.resource_id = $1 AND e.key = ANY($2::text[])`, [resourceId, keys]);
+      // Named: each connection plans the lookups' one query once.
+      const { rows } = await db.pool.query<StoredEntry>({ name: 'register-entries', text: `SELECT ${ENTRY} FROM ${ACTIVE} WHERE e.resource_id = $1 AND e.key = ANY($2::text[])`, values: [resourceId, keys] });
       return rows;
     },
 

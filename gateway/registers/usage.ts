@@ -1,5 +1,3 @@
-import type pg from 'pg';
-import type { AuditLog } from '../audit/audit-log.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../plugins/db.ts';
 
@@ -48,60 +46,15 @@ export interface RateAlert {
 const ts = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * The account of every lookup: one audit entry per entity (action `register.lookup`, the entity as its keyed
- * hash) and its row in register_lookups, written in the caller's transaction before the answer; and the hourly
- * limit of distinct entities per subscription.
+ * What the account of the lookups shows: the hourly counts, the alerts of refused subscriptions, who looked an entity
+ * up, the lookups per day. The account itself is written by gateway/registers/accounting-group.ts.
  */
-export function createUsage(db: Db, audit: Pick<AuditLog, 'record'>) {
+export function createUsage(db: Db) {
   return {
-    /**
-     * Counts `hashes` into the subscription's current hour and answers the distinct entities of the hour with them,
-     * or, when that would pass `limit`, the number it would make, counting nothing. Locks the hour's counter row
-     * until the transaction ends, so concurrent queries of one subscription are counted one after the other.
-     */
-    async countWithin(client: pg.ClientBase, subscriptionId: string, hashes: readonly string[], limit: number): Promise<{ allowed: boolean; entities: number }> {
-      const window = "date_trunc('hour', now())";
-      await client.query(`INSERT INTO register_window_counts (subscription_id, window_start) VALUES ($1, ${window}) ON CONFLICT DO NOTHING`, [subscriptionId]);
-      const { rows } = await client.query<{ entities: number }>(`SELECT entities FROM register_window_counts WHERE subscription_id = $1 AND window_start = ${window} FOR UPDATE`, [subscriptionId]);
-      const { rows: fresh } = await client.query<{ hash: string }>(
-        `SELECT h AS hash FROM unnest($2::text[]) AS h WHERE NOT EXISTS (SELECT 1 FROM register_window_entities w WHERE w.subscription_id = $1 AND w.window_start = ${window} AND w.entity_hash = h)`,
-        [subscriptionId, hashes],
-      );
-      const entities = (rows[0]?.entities ?? 0) + fresh.length;
-      if (entities > limit) return { allowed: false, entities };
-      if (fresh.length > 0) {
-        await client.query(`INSERT INTO register_window_entities (subscription_id, window_start, entity_hash) SELECT $1, ${window}, unnest($2::text[])`, [subscriptionId, fresh.map((row) => row.hash)]);
-        await client.query(`UPDATE register_window_counts SET entities = $2 WHERE subscription_id = $1 AND window_start = ${window}`, [subscriptionId, entities]);
-      }
-      return { allowed: true, entities };
-    },
-
     /** Distinct entities the subscription looked up in the current hour. */
     async entitiesThisHour(subscriptionId: string): Promise<number> {
       const { rows } = await db.query<{ entities: number }>("SELECT entities FROM register_window_counts WHERE subscription_id = $1 AND window_start = date_trunc('hour', now())", [subscriptionId]);
       return rows[0]?.entities ?? 0;
-    },
-
-    async record(client: pg.ClientBase, lookup: LookupRecord): Promise<void> {
-      const { accounting } = lookup;
-      const sequences: number[] = [];
-      for (const hash of lookup.entityHashes) {
-        const entry = await audit.record(
-          {
-            principal: lookup.principal,
-            action: 'register.lookup',
-            object: { type: 'register-entity', id: hash },
-            details: { resourceId: lookup.resourceId, subscriptionId: lookup.subscriptionId, form: lookup.form, operator: accounting.operator, purpose: accounting.purpose, caseNumber: accounting.caseNumber ?? null, fields: lookup.fields },
-          },
-          client,
-        );
-        sequences.push(entry.sequence);
-      }
-      await client.query(
-        `INSERT INTO register_lookups (resource_id, subscription_id, integrator_id, entity_hash, form, operator, purpose, case_number, fields, audit_sequence)
-         SELECT $1, $2, $3, h, $4, $5, $6, $7, $8, s FROM unnest($9::text[], $10::bigint[]) AS u(h, s)`,
-        [lookup.resourceId, lookup.subscriptionId, lookup.principal.id, lookup.form, accounting.operator, accounting.purpose, accounting.caseNumber ?? null, JSON.stringify(lookup.fields), lookup.entityHashes, sequences],
-      );
     },
 
     /** Records a refusal by the hourly limit: the alert the provider and the office see on the subscription. */
