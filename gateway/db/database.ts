@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isDatabaseUnavailable } from './unavailable.ts';
 
 export interface DbOptions {
   url: string;
@@ -26,6 +27,11 @@ export function createDb(options: DbOptions): Db {
     query: (text, values) => pool.query(text, values),
     async transaction(work) {
       const client = await pool.connect();
+      // A connection lost while `work` awaits something else is emitted on the client, which the pool no longer
+      // listens to while it is lent: unheard, it would crash the process. The next query on it reports the loss.
+      let lost: Error | undefined;
+      const onError = (err: Error) => (lost = err);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(client);
@@ -33,9 +39,12 @@ export function createDb(options: DbOptions): Db {
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
+        if (isDatabaseUnavailable(err)) lost ??= err as Error;
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client whose connection was lost is destroyed, not handed to the next caller.
+        client.release(lost);
       }
     },
     async ping(timeoutMs = 3000) {

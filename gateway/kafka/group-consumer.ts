@@ -1,4 +1,5 @@
 import type { KafkaClient } from './client.ts';
+import { runConsumer } from './consumer-lifecycle.ts';
 import type { TopicMessage } from './topic-message.ts';
 
 const SESSION_TIMEOUT_MS = 60_000;
@@ -37,25 +38,11 @@ export async function startGroupConsumer(options: {
   const controller = new AbortController();
   // A webhook request may take DX_WEBHOOK_TIMEOUT_MS (at most 50 s) between heartbeats.
   const consumer = kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 500, sessionTimeout: SESSION_TIMEOUT_MS });
-  let stopping: Promise<void> | undefined;
-  let settle: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (settle = resolve));
-
-  const stop = (): Promise<void> => {
-    controller.abort();
-    stopping ??= consumer.disconnect().catch(() => undefined).then(settle);
-    return stopping;
-  };
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (payload.restart) return;
-    options.onCrash(payload.error);
-    void stop();
-  });
-
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
+  return runConsumer(consumer, {
+    topic,
+    onCrash: options.onCrash,
+    onStop: () => controller.abort(),
+    run: (stop) => ({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
@@ -73,10 +60,6 @@ export async function startGroupConsumer(options: {
         // Not awaited: disconnecting waits for this handler to return.
         if (outcome === 'stop') void stop();
       },
-    });
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { done, stop };
+    }),
+  });
 }

@@ -1,3 +1,4 @@
+import { runConsumer, type RunningConsumer } from './consumer-lifecycle.ts';
 import type { KafkaService } from '../plugins/kafka.ts';
 
 /** One record of a resource topic as the register reads it. */
@@ -25,14 +26,11 @@ export interface RegisterConsumerOptions {
    * (after a rebalance or a restart): the handler skips it. A rejection hands the same records over again later.
    */
   apply(partition: number, records: TopicRecord[]): Promise<void>;
+  /** The consumer crashed (after kafkajs's retries) and has stopped: `done` settles. */
   onCrash(error: unknown): void;
 }
 
-export interface RegisterConsumer {
-  /** Settles when the consumer has stopped, by `stop()` or a crash it could not recover from. */
-  readonly done: Promise<void>;
-  stop(): Promise<void>;
-}
+export type RegisterConsumer = RunningConsumer;
 
 /**
  * Reads a resource topic for a register. The consumer group only shares the partitions among instances: nothing is
@@ -40,26 +38,21 @@ export interface RegisterConsumer {
  */
 export async function startRegisterConsumer(options: RegisterConsumerOptions): Promise<RegisterConsumer> {
   const { topic } = options;
-  const consumer = options.kafka.client.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250, maxBytesPerPartition: 4 * 1024 * 1024 });
-  const positioned = new Set<number>();
-  let stopping: Promise<void> | undefined;
-  let settle: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (settle = resolve));
-  const stop = (): Promise<void> => {
-    stopping ??= consumer.disconnect().catch(() => undefined).then(settle);
-    return stopping;
-  };
-  consumer.on(consumer.events.GROUP_JOIN, () => positioned.clear());
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (payload.restart) return;
-    options.onCrash(payload.error);
-    void stop();
+  // Never restarted by kafkajs: a crash ends the consumer, and the runtime starts a fresh one with its own backoff
+  // (a consumer kafkajs restarted after the broker came back was seen joining its group and never fetching again).
+  const consumer = options.kafka.client.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 250,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    retry: { restartOnFailure: async () => false },
   });
-
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
+  const positioned = new Set<number>();
+  consumer.on(consumer.events.GROUP_JOIN, () => positioned.clear());
+  return runConsumer(consumer, {
+    topic,
+    onCrash: options.onCrash,
+    run: () => ({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
@@ -87,12 +80,8 @@ export async function startRegisterConsumer(options: RegisterConsumerOptions): P
         );
         resolveOffset(batch.lastOffset());
       },
-    });
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { done, stop };
+    }),
+  });
 }
 
 /** The earliest offset kept and the end (the next offset to be written) of each partition of `topic`. */

@@ -48,7 +48,7 @@ export function registerCodes(setting: string): string[] {
 /**
  * Decorates `registers`. On ready, starts the materialisers of the registers of DX_REGISTER_RESOURCES (a resource
  * once enabled stays enabled); on close, stops them. Metrics: dx_register_lag_records, dx_register_lag_seconds,
- * dx_register_applied_total and dx_register_undecodable_total, by resource.
+ * dx_register_materialiser_up, dx_register_applied_total and dx_register_undecodable_total, by resource.
  */
 async function registersPlugin(app: FastifyInstance, options: RegistersOptions): Promise<void> {
   const log = app.log.child({ component: 'registers' }) as unknown as Logger;
@@ -57,6 +57,7 @@ async function registersPlugin(app: FastifyInstance, options: RegistersOptions):
   const lagRecords = new Gauge({ name: 'dx_register_lag_records', help: 'Records of the resource topic not yet in its register', labelNames: ['resource'], registers });
   const lagSeconds = new Gauge({ name: 'dx_register_lag_seconds', help: 'Seconds since the last record applied of a register partition that is behind its topic (0: caught up)', labelNames: ['resource'], registers });
   const applied = new Counter({ name: 'dx_register_applied_total', help: 'Register entries upserted or deleted', labelNames: ['resource'], registers });
+  const materialiserUp = new Gauge({ name: 'dx_register_materialiser_up', help: 'The register materialisers of the resource run on this instance (0: one failed and is retried with backoff)', labelNames: ['resource'], registers });
   const undecodable = new Counter({ name: 'dx_register_undecodable_total', help: 'Resource topic records skipped by the register because they did not decode', labelNames: ['resource'], registers });
 
   const runtime = createRegisterRuntime({
@@ -74,6 +75,7 @@ async function registersPlugin(app: FastifyInstance, options: RegistersOptions):
       lagRecords.set({ resource }, lag.records);
       lagSeconds.set({ resource }, lag.seconds);
     },
+    onUp: (resource, up) => materialiserUp.set({ resource }, up ? 1 : 0),
   });
   const usage = createUsage(app.db);
   const hasher = createEntityHasher(options.secretKeys);

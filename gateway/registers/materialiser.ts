@@ -28,12 +28,18 @@ function provenance(headers: Record<string, string>): unknown {
   }
 }
 
+/** Hears how a materialiser fares: a batch applied, or a failure (a batch not applied, a crash). */
+export interface MaterialiserWatch {
+  applied(): void;
+  failed(err: unknown): void;
+}
+
 /**
  * Materialises one generation of a register from its resource topic: per partition, in offset order, each record
  * replaces the entry of its key and a tombstone deletes it; records without a key or that do not decode are counted,
  * logged with their position and skipped. Stops by itself when the generation is retired.
  */
-export async function startMaterialiser(deps: MaterialiserDependencies, register: { resourceId: string; topic: string }, generation: number): Promise<RegisterConsumer> {
+export async function startMaterialiser(deps: MaterialiserDependencies, register: { resourceId: string; topic: string }, generation: number, watch: MaterialiserWatch): Promise<RegisterConsumer> {
   const { resourceId, topic } = register;
   const log = deps.log.child({ resource: resourceId, topic, generation });
   let consumer: RegisterConsumer | undefined;
@@ -78,8 +84,12 @@ export async function startMaterialiser(deps: MaterialiserDependencies, register
     groupId: registerGroup(resourceId, generation),
     topic,
     position: (partition) => deps.store.position(resourceId, generation, partition),
-    apply,
-    onCrash: (err) => log.error({ err }, 'register materialiser stopped'),
+    apply: (partition, records) =>
+      apply(partition, records).then(watch.applied, (err: unknown) => {
+        watch.failed(err);
+        throw err;
+      }),
+    onCrash: watch.failed,
   });
   return consumer;
 }

@@ -2,8 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createHeartbeat } from '../leasing/heartbeat.ts';
 import { topicEnds, type RegisterConsumer } from '../kafka/register-consumer.ts';
 import type { KafkaService } from '../plugins/kafka.ts';
+import { createMaterialiserHealth } from './materialiser-health.ts';
 import { startMaterialiser, type MaterialiserDependencies } from './materialiser.ts';
 import type { RegisterRow, RegisterStore } from './store.ts';
+
+const SYNC = 'sync';
 
 /** How long stopping waits for a materialiser that is still starting. */
 const STOP_WAIT_MS = 2_000;
@@ -38,6 +41,8 @@ export interface RegisterRuntimeOptions extends MaterialiserDependencies {
   codes: readonly string[];
   /** Lag of each register's active generation, at every heartbeat. */
   onLag(resourceId: string, lag: RegisterLag): void;
+  /** A register's materialisers went down (a failure, retried with backoff) or are all running again. */
+  onUp(resourceId: string, up: boolean): void;
 }
 
 /**
@@ -48,15 +53,17 @@ export interface RegisterRuntimeOptions extends MaterialiserDependencies {
 export function createRegisterRuntime(options: RegisterRuntimeOptions) {
   const { store, log } = options;
   const running = new Map<string, Promise<RegisterConsumer | undefined>>();
+  const health = createMaterialiserHealth(log, options.onUp);
   const started = Date.now();
   let stopping = false;
 
   function ensure(register: RegisterRow, generation: number): void {
     const id = `${register.resourceId}:${generation}`;
-    if (running.has(id)) return;
+    if (running.has(id) || !health.mayStart(id)) return;
+    const watch = { applied: () => health.succeeded(id), failed: (err: unknown) => health.failed(id, register.resourceId, err) };
     const consumer = options.kafka
       .ensureTopic(register.topic)
-      .then(() => startMaterialiser(options, register, generation))
+      .then(() => startMaterialiser(options, register, generation, watch))
       .then(
         (started) => {
           void started.done.then(() => {
@@ -65,7 +72,7 @@ export function createRegisterRuntime(options: RegisterRuntimeOptions) {
           return started;
         },
         (err: unknown) => {
-          log.warn({ err, resource: register.resourceId }, 'could not start the register materialiser; retrying at the next heartbeat');
+          watch.failed(err);
           running.delete(id);
           return undefined;
         },
@@ -84,6 +91,7 @@ export function createRegisterRuntime(options: RegisterRuntimeOptions) {
       running.delete(id);
       stopping.push(consumer.then((started) => started?.stop()));
     }
+    for (const { id } of health.retrying()) if (id !== SYNC && !wanted.has(id)) health.forget(id);
     await Promise.race([Promise.all(stopping), sleep(STOP_WAIT_MS, undefined, { ref: false })]);
   }
 
@@ -92,10 +100,14 @@ export function createRegisterRuntime(options: RegisterRuntimeOptions) {
     await store.enable(options.codes);
     const wanted = new Set<string>();
     for (const register of await store.list()) {
-      wanted.add(`${register.resourceId}:${register.activeGeneration}`);
+      const active = `${register.resourceId}:${register.activeGeneration}`;
+      wanted.add(active);
       ensure(register, register.activeGeneration);
       const lag = await registerLag(options, register, register.activeGeneration, Date.now(), started).catch(() => undefined);
       if (lag) options.onLag(register.resourceId, lag);
+      // Caught up and running: a materialiser that failed has resumed even if no record came since.
+      if (lag?.records === 0 && running.has(active)) health.succeeded(active);
+      options.onUp(register.resourceId, health.isUp(register.resourceId));
       const building = register.buildingGeneration;
       if (building === null) continue;
       const behind = await registerLag(options, register, building).catch(() => undefined);
@@ -111,10 +123,22 @@ export function createRegisterRuntime(options: RegisterRuntimeOptions) {
     await stopOthers(wanted);
   }
 
-  const heartbeat = createHeartbeat(sync, options.heartbeatMs, log, 'register');
+  /** A failing sync (the database is down) is an outage of its own, logged once, not at every heartbeat. */
+  async function watchedSync(): Promise<void> {
+    try {
+      await sync();
+      health.succeeded(SYNC);
+    } catch (err) {
+      health.failed(SYNC, null, err);
+    }
+  }
+
+  const heartbeat = createHeartbeat(watchedSync, options.heartbeatMs, log, 'register');
   return {
     start: () => heartbeat.start(),
     refresh: () => heartbeat.refresh(),
+    /** The materialisers of this instance being retried after a failure (none: all running). */
+    retrying: () => health.retrying(),
     async stop(): Promise<void> {
       stopping = true;
       await heartbeat.stop();

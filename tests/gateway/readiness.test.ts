@@ -10,7 +10,7 @@ t.test('the app boots on the real Kafka and PostgreSQL and reports ready', async
   t.same((await app.inject({ url: '/healthz' })).json(), { status: 'ok' });
   const ready = await app.inject({ url: '/readyz' });
   t.equal(ready.statusCode, 200);
-  t.same(ready.json(), { status: 'ready', checks: { database: { ok: true }, kafka: { ok: true } } });
+  t.same(ready.json(), { status: 'ready', checks: { database: { ok: true }, kafka: { ok: true } }, registers: { materialisers: 'running', retrying: [] } });
 });
 
 t.test('readiness turns 503 naming Kafka when the broker stops, and recovers when it is back', async (t) => {

@@ -80,6 +80,8 @@ export interface WorldOptions {
   adminKey?: string;
   /** Another cluster than the shared test broker (give its credentials in `env`). */
   kafkaBrokers?: string[];
+  /** Where the gateway's log lines go (discarded by default). */
+  logSink?: Writable;
 }
 
 export async function buildGateway(t: TestContext, options: WorldOptions = {}): Promise<{ app: FastifyInstance; adminKey: string; databaseUrl: string }> {
@@ -97,7 +99,7 @@ export async function buildGateway(t: TestContext, options: WorldOptions = {}): 
     DX_REGISTER_RESOURCES: 'none',
     ...options.env,
   });
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const sink = options.logSink ?? new Writable({ write: (_chunk, _encoding, done) => done() });
   const app = await buildApp({
     config,
     database: { url: databaseUrl, poolSize: 6 },

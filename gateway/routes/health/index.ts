@@ -1,10 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { Retrying } from '../../registers/materialiser-health.ts';
 
 const Check = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
+const Retrying = Type.Object({
+  id: Type.String({ description: '<resource id>:<generation> of a materialiser, or sync for the runtime that starts them' }),
+  resourceId: Type.Union([Type.String(), Type.Null()]),
+  since: Type.String({ format: 'date-time' }),
+  error: Type.String(),
+});
 const Readiness = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
   checks: Type.Object({ database: Check, kafka: Check }),
+  registers: Type.Object(
+    { materialisers: Type.Union([Type.Literal('running'), Type.Literal('retrying')]), retrying: Type.Array(Retrying) },
+    { description: "This instance's register materialisers; one retrying does not make the instance unready (lookups answer from the stored state)" },
+  ),
 });
 
 const READY_TIMEOUT_MS = 3000;
@@ -12,6 +23,10 @@ const READY_TIMEOUT_MS = 3000;
 const READY_CACHE_MS = 1000;
 
 type ReadinessAnswer = { ready: boolean; checks: { database: { ok: boolean; error?: string }; kafka: { ok: boolean; error?: string } } };
+
+function registersOf(retrying: Retrying[]) {
+  return { materialisers: retrying.length === 0 ? ('running' as const) : ('retrying' as const), retrying };
+}
 
 async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
   try {
@@ -49,7 +64,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['health'], summary: 'Readiness: Kafka and the database answer; 503 names the one that failed', response: { 200: Readiness, 503: Readiness } },
   }, async (_request, reply) => {
     const { ready, checks } = await readiness();
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
+    const registers = registersOf(app.registers.runtime.retrying());
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks, registers });
   });
 };
 

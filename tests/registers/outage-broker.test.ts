@@ -1,0 +1,60 @@
+import t from 'tap';
+import { ensureLocalKafka, stopLocalKafka } from '../../gateway/kafka/local-broker/local-kafka.ts';
+import { createValueDecoder } from '../../gateway/registers/decode.ts';
+import { startDedicatedKafka, warmUpKafka } from '../helpers/dedicated-kafka.ts';
+import { captureLogs, resourceMetric } from './outage-world.ts';
+import { compareRegisterWithTopic, topicHighs, waitForRegisterAtEnd } from './register-equals-topic.ts';
+import { buildRegisterWorld, pushPatiently, registerEntries, waitFor } from './register-world.ts';
+
+const BATCHES = 10;
+const BATCH = 500;
+
+t.test('a broker killed mid-materialisation and restarted: the materialiser retries, resumes by itself, and the register equals the topic', async (t) => {
+  const { kafka, options } = await startDedicatedKafka(t, 19930);
+  await warmUpKafka(kafka.brokers);
+  const logs = captureLogs();
+  const world = await buildRegisterWorld(t, { kafkaBrokers: kafka.brokers, env: { KAFKA_REPLICATION_FACTOR: '1', LOG_LEVEL: 'info' }, logSink: logs.sink });
+  const resourceId = world.resource.id as string;
+  const readiness = async () => (await world.app.inject({ url: '/readyz' })).json();
+
+  const pushed: Record<string, unknown>[] = [];
+  for (let batch = 0; batch < BATCHES; batch++) {
+    // Every batch also changes people of the one before: the register must hold the last version of each.
+    const changed = pushed.slice(-50).map((person) => ({ ...person, former_name: `改名${batch}` }));
+    const records = [...(world.people(BATCH) as unknown as Record<string, unknown>[]), ...changed];
+    await pushPatiently(world, records as never);
+    pushed.push(...records);
+  }
+  await waitFor('the materialiser to apply some records', async () => (await registerEntries(world.app, resourceId)).size >= BATCH, 60_000);
+  t.equal(await resourceMetric(world.app, 'dx_register_materialiser_up', resourceId), 1, 'up before the outage');
+
+  await stopLocalKafka({ ...options, signal: 'SIGKILL' });
+  const atKill = (await registerEntries(world.app, resourceId)).size;
+  t.ok(atKill < BATCHES * BATCH, `killed mid-way (${atKill} of ${BATCHES * BATCH} entries)`);
+  await waitFor('the materialiser to report its outage', async () => (await readiness()).registers.materialisers === 'retrying', 60_000);
+  const down = await readiness();
+  t.equal(down.checks.kafka.ok, false, 'readiness names the broker');
+  t.match(down.registers.retrying, [{ id: `${resourceId}:1`, resourceId, error: String }], 'readiness names the materialiser retrying');
+  t.equal(await resourceMetric(world.app, 'dx_register_materialiser_up', resourceId), 0, 'the gauge shows it down');
+  // Several attempts while the broker stays down.
+  await new Promise((resolve) => setTimeout(resolve, 8000));
+  t.equal(logs.count('register materialiser down; retrying with backoff until it resumes'), 1, 'the outage is logged once, not per retry');
+
+  await ensureLocalKafka(options);
+  for (let batch = 0; batch < 2; batch++) await pushPatiently(world, world.people(BATCH));
+  const highs = await topicHighs(kafka.brokers, world.topic);
+  await waitForRegisterAtEnd(world.app.db, resourceId, highs, 120_000);
+
+  const comparison = await compareRegisterWithTopic({ db: world.app.db, resourceId, topic: world.topic, brokers: kafka.brokers, highs, decode: createValueDecoder(world.app.schemaRegistry) });
+  t.equal(comparison.entries, comparison.keys, `one entry per key of the topic (${comparison.keys} keys, ${comparison.topicRecords} records)`);
+  t.ok(comparison.keys >= (BATCHES + 2) * BATCH, 'every person pushed is a key');
+  t.same(comparison.wrongPosition, [], "every entry is its key's last record (partition and offset)");
+  t.same(comparison.wrongValue, [], "every entry holds its last record's value");
+  t.same(comparison.wrongProvenance, [], "every entry carries its last record's message id and source position");
+  t.same(comparison.extra, [], 'no entry the topic does not hold');
+
+  await waitFor('the lag metric back to 0', async () => (await resourceMetric(world.app, 'dx_register_lag_records', resourceId)) === 0, 30_000);
+  await waitFor('the materialiser up again', async () => (await resourceMetric(world.app, 'dx_register_materialiser_up', resourceId)) === 1, 30_000);
+  t.same((await readiness()).registers, { materialisers: 'running', retrying: [] });
+  t.equal(logs.count('register materialiser resumed'), 1, 'its resumption is logged once');
+});
