@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { bearer } from '../helpers/app.ts';
 import { createDepartment, createIntegrator } from '../helpers/department.ts';
 import { peerUp, shareWith, startGateway, type TestGateway } from '../helpers/federation.ts';
-import { freshTopicName, TEST_BROKERS } from '../helpers/kafka.ts';
+import { freshTopicName } from '../helpers/kafka.ts';
 import { personResource } from '../subscriptions/world.ts';
 
 interface TestContext {
@@ -43,7 +42,7 @@ export function mirroredPerson(index: number, messageId: string = randomUUID()):
  * unconditional person resource, so a city request is active at once; without MirrorMaker the test writes the
  * mirrored topic itself (cascade.test.ts runs MirrorMaker 2).
  */
-export async function buildDeliveryWorld(t: TestContext, options: { cityBrokers?: string[]; cityEnv?: Record<string, string>; hostResolver?: never } = {}): Promise<DeliveryWorld> {
+export async function buildDeliveryWorld(t: TestContext, options: { cityBrokers?: string[]; cityEnv?: Record<string, string> } = {}): Promise<DeliveryWorld> {
   const env = { DX_SCHEDULER_HEARTBEAT_MS: '500', DX_WEBHOOK_BACKOFF_MS: '50' };
   const city = await startGateway(t, '330100', '杭州市平台', { ...(options.cityBrokers ? { brokers: options.cityBrokers } : {}), env: { ...env, ...options.cityEnv } });
   const county = await startGateway(t, '330110', '余杭区平台', { env });
@@ -55,10 +54,12 @@ export async function buildDeliveryWorld(t: TestContext, options: { cityBrokers?
   await shareWith(county.app, provider.key, cityAtCounty, resource.json().id);
   await city.app.inject({ method: 'POST', url: `/api/v1/peers/${countyAtCity}/harvest`, headers: bearer(city.adminKey) });
   const harvestedId = (await city.app.inject({ url: '/api/v1/federation/resources?origin=330110', headers: bearer(city.adminKey) })).json().items[0].id as string;
-  const producerKafka = new Kafka({ clientId: 'test-mirror', brokers: options.cityBrokers ?? TEST_BROKERS, logLevel: logLevel.NOTHING });
-  const producer = producerKafka.producer();
-  await producer.connect();
-  t.teardown(() => producer.disconnect());
+
+  async function subscriptionOf(requestId: string): Promise<string> {
+    const { remoteId } = (await city.app.inject({ url: `/api/v1/federation/requests/${requestId}`, headers: bearer(city.adminKey) })).json();
+    const { rows } = await county.app.db.query<{ subscription_id: string }>("SELECT subscription_id FROM federation_requests WHERE direction = 'incoming' AND id = $1", [remoteId]);
+    return (rows[0] as { subscription_id: string }).subscription_id;
+  }
 
   return {
     city,
@@ -68,20 +69,16 @@ export async function buildDeliveryWorld(t: TestContext, options: { cityBrokers?
     integrator: (name) => createIntegrator(city.app, city.adminKey, name),
     ask: (key, delivery) =>
       city.app.inject({ method: 'POST', url: '/api/v1/federation/requests', headers: bearer(key), payload: { harvestedId, purpose: '城市交通治理', legalBasis: '《杭州市公共数据管理办法》第二十条', fields: ['name', 'sex'], ...(delivery ? { delivery } : {}) } }),
-    async subscriptionOf(requestId) {
-      const { remoteId } = (await city.app.inject({ url: `/api/v1/federation/requests/${requestId}`, headers: bearer(city.adminKey) })).json();
-      const { rows } = await county.app.db.query<{ subscription_id: string }>("SELECT subscription_id FROM federation_requests WHERE direction = 'incoming' AND id = $1", [remoteId]);
-      return (rows[0] as { subscription_id: string }).subscription_id;
-    },
+    subscriptionOf,
     async revokeAtCounty(requestId) {
-      const subscriptionId = await this.subscriptionOf(requestId);
+      const subscriptionId = await subscriptionOf(requestId);
       const revoked = await county.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${subscriptionId}/revoke`, headers: bearer(provider.key), payload: { reason: '协议到期' } });
       if (revoked.statusCode !== 200) throw new Error(`revoke: ${revoked.body}`);
       await city.app.federation.tick();
     },
     async mirror(topic, records) {
       await city.app.kafka.ensureTopic(topic);
-      await producer.send({
+      await city.app.kafka.producer.send({
         topic,
         acks: -1,
         messages: records.map((record, index) => ({ key: record.key, value: JSON.stringify(record.record), headers: { 'dx-message-id': record.messageId, 'dx-subscription': 'owner', 'dx-source-offset': `0:${index}` } })),
