@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import { dxError } from '../errors.ts';
 import type { Db } from '../plugins/db.ts';
 import type { HarvestedStore } from './harvested-store.ts';
+import { mirroredTopic } from './mirrored-topic.ts';
 import type { RequestState } from './incoming-requests.ts';
 import { PeerUnreachable, type PeerClient } from './peer-client.ts';
 import type { Peer, PeerStore } from './peer-store.ts';
@@ -86,8 +87,10 @@ export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: P
     if (!changed) return request;
     await db.transaction(async (client) => {
       await client.query(
-        `UPDATE federation_requests SET remote_id = COALESCE($2, remote_id), status = $3, approved_fields = $4, reason = $5, reply_due = $6, expires_at = $7, topic = $8, updated_at = now() WHERE id = $1`,
-        [request.id, next.id ?? null, next.status, next.approvedFields ? JSON.stringify(next.approvedFields) : null, next.reason, next.replyDue ?? null, next.expiresAt ?? null, next.topic ?? null],
+        `UPDATE federation_requests SET remote_id = COALESCE($2, remote_id), status = $3, approved_fields = $4, reason = $5, reply_due = $6, expires_at = $7, topic = $8,
+           mirrored_topic = COALESCE($9, mirrored_topic), updated_at = now() WHERE id = $1`,
+        [request.id, next.id ?? null, next.status, next.approvedFields ? JSON.stringify(next.approvedFields) : null, next.reason, next.replyDue ?? null, next.expiresAt ?? null, next.topic ?? null,
+          next.topic ? mirroredTopic(request.peer.instanceId, next.topic) : null],
       );
       await audit.record({ principal: actor, action: 'federation.request.update', object: { type: 'federation-request', id: request.id }, details: { peer: request.peer.instanceId, from: request.status, to: next.status, approvedFields: next.approvedFields ?? null, remoteId: next.id ?? request.remoteId } }, client);
     });

@@ -6,6 +6,8 @@ ALTER TABLE federation_requests
   ADD COLUMN delivery_mode text NOT NULL DEFAULT 'kafka' CHECK (delivery_mode IN ('kafka', 'http', 'webhook')),
   ADD COLUMN webhook_url text,
   ADD COLUMN webhook_max_attempts integer,
+  -- The mirrored topic once active, kept after the request closes: its kafka ACLs are removed by it.
+  ADD COLUMN mirrored_topic text,
   ADD COLUMN kafka_acl text,
   ADD COLUMN delivered bigint NOT NULL DEFAULT 0,
   ADD COLUMN last_delivered_at timestamptz,
@@ -34,4 +36,4 @@ CREATE TABLE federation_mirror_seen (
 DROP TABLE federation_mirror_seen;
 DROP TABLE federation_delivery_leases;
 ALTER TABLE federation_requests DROP CONSTRAINT federation_requests_webhook, DROP COLUMN parked, DROP COLUMN last_delivered_at, DROP COLUMN delivered,
-  DROP COLUMN kafka_acl, DROP COLUMN webhook_max_attempts, DROP COLUMN webhook_url, DROP COLUMN delivery_mode;
+  DROP COLUMN kafka_acl, DROP COLUMN mirrored_topic, DROP COLUMN webhook_max_attempts, DROP COLUMN webhook_url, DROP COLUMN delivery_mode;
