@@ -119,6 +119,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       instanceName: config.DX_INSTANCE_NAME,
       harvestIntervalMs: config.DX_FEDERATION_HARVEST_INTERVAL_MS,
       timeoutMs: config.DX_FEDERATION_TIMEOUT_MS,
+      delivery: {
+        heartbeatMs: config.DX_SCHEDULER_HEARTBEAT_MS,
+        leaseTtlMs: config.DX_LEASE_TTL_MS,
+        webhook: { maxAttempts: config.DX_WEBHOOK_MAX_ATTEMPTS, backoffMs: config.DX_WEBHOOK_BACKOFF_MS, timeoutMs: config.DX_WEBHOOK_TIMEOUT_MS },
+      },
     });
     await app.register(disputesPlugin, {
       answerWorkingDays: config.DX_DISPUTE_ANSWER_WORKING_DAYS,

@@ -89,6 +89,8 @@ export const POLICY = {
   'disputes:read': SUBSCRIPTION_PARTY,
   'disputes:answer': OWNING_DEPARTMENT,
   'federation:requests:revoke': OWNING_INTEGRATOR,
+  'federation:requests:consume': OWNING_INTEGRATOR,
+  'federation:requests:redeliver': OFFICE_OR_OWNING_INTEGRATOR,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -3,9 +3,15 @@ import type { Principal } from '../auth/principal.ts';
 import { dxError } from '../errors.ts';
 import type { Db } from '../plugins/db.ts';
 import type { HarvestedStore } from './harvested-store.ts';
+import { mirroredTopic } from './mirrored-topic.ts';
 import type { RequestState } from './incoming-requests.ts';
 import { PeerUnreachable, type PeerClient } from './peer-client.ts';
 import type { Peer, PeerStore } from './peer-store.ts';
+import type { ParkedBatch } from '../subscriptions/model.ts';
+
+/** The delivery modes of a cross-gateway request here; lookups go to the owner (docs/federation.md). */
+export const FEDERATED_DELIVERY_MODES = ['kafka', 'http', 'webhook'] as const;
+export type FederatedDeliveryMode = (typeof FEDERATED_DELIVERY_MODES)[number];
 
 export type OutgoingStatus = 'forwarding' | RequestState['status'];
 
@@ -27,6 +33,14 @@ export interface OutgoingRequest {
   expiresAt: string | null;
   /** The owner's projected topic, once active; mirrored here as `<owner instance id>.<topic>`. */
   topic: string | null;
+  /** How this gateway delivers the mirrored topic to the integrator (docs/federation.md). */
+  deliveryMode: FederatedDeliveryMode;
+  webhookUrl: string | null;
+  webhookMaxAttempts: number | null;
+  kafkaAcl: string | null;
+  delivered: number;
+  lastDeliveredAt: string | null;
+  parked: ParkedBatch | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,7 +50,8 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 const SELECT = `SELECT f.id, json_build_object('id', p.id, 'instanceId', p.instance_id, 'name', p.name) AS peer, f.remote_id AS "remoteId",
   f.harvested_id AS "harvestedId", f.resource_code AS "resourceCode", f.integrator_id AS "integratorId", f.purpose, f.legal_basis AS "legalBasis",
   f.requested_fields AS "requestedFields", f.approved_fields AS "approvedFields", f.status, f.reason, to_char(f.reply_due, 'YYYY-MM-DD') AS "replyDue",
-  ${iso('f.expires_at')} AS "expiresAt", f.topic, ${iso('f.created_at')} AS "createdAt", ${iso('f.updated_at')} AS "updatedAt"
+  ${iso('f.expires_at')} AS "expiresAt", f.topic, f.delivery_mode AS "deliveryMode", f.webhook_url AS "webhookUrl", f.webhook_max_attempts AS "webhookMaxAttempts",
+  f.kafka_acl AS "kafkaAcl", f.delivered::float8 AS delivered, ${iso('f.last_delivered_at')} AS "lastDeliveredAt", f.parked, ${iso('f.created_at')} AS "createdAt", ${iso('f.updated_at')} AS "updatedAt"
   FROM federation_requests f JOIN federation_peers p ON p.id = f.peer_id WHERE f.direction = 'outgoing'`;
 
 export interface NewOutgoingRequest {
@@ -45,6 +60,7 @@ export interface NewOutgoingRequest {
   legalBasis: string;
   fields: string[];
   expiresAt?: string | undefined;
+  delivery: { mode: FederatedDeliveryMode; url?: string | undefined; maxAttempts?: number | undefined };
 }
 
 /**
@@ -53,6 +69,8 @@ export interface NewOutgoingRequest {
  * fetched back (on every harvest tick and when the request is read) and each change is audited here.
  */
 export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: PeerStore; harvested: HarvestedStore; client: PeerClient }) {
+  /** Called after a request's state changed (local delivery starts or stops on it). */
+  const listeners: ((request: OutgoingRequest) => Promise<void>)[] = [];
   const { db, audit } = deps;
   /** The owner's end offset of each active request's projected topic, as last fetched: what the mirror lag is measured against. */
   const ownerEndOffsets = new Map<string, number>();
@@ -69,12 +87,16 @@ export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: P
     if (!changed) return request;
     await db.transaction(async (client) => {
       await client.query(
-        `UPDATE federation_requests SET remote_id = COALESCE($2, remote_id), status = $3, approved_fields = $4, reason = $5, reply_due = $6, expires_at = $7, topic = $8, updated_at = now() WHERE id = $1`,
-        [request.id, next.id ?? null, next.status, next.approvedFields ? JSON.stringify(next.approvedFields) : null, next.reason, next.replyDue ?? null, next.expiresAt ?? null, next.topic ?? null],
+        `UPDATE federation_requests SET remote_id = COALESCE($2, remote_id), status = $3, approved_fields = $4, reason = $5, reply_due = $6, expires_at = $7, topic = $8,
+           mirrored_topic = COALESCE($9, mirrored_topic), updated_at = now() WHERE id = $1`,
+        [request.id, next.id ?? null, next.status, next.approvedFields ? JSON.stringify(next.approvedFields) : null, next.reason, next.replyDue ?? null, next.expiresAt ?? null, next.topic ?? null,
+          next.topic ? mirroredTopic(request.peer.instanceId, next.topic) : null],
       );
       await audit.record({ principal: actor, action: 'federation.request.update', object: { type: 'federation-request', id: request.id }, details: { peer: request.peer.instanceId, from: request.status, to: next.status, approvedFields: next.approvedFields ?? null, remoteId: next.id ?? request.remoteId } }, client);
     });
-    return (await get(request.id)) as OutgoingRequest;
+    const after = (await get(request.id)) as OutgoingRequest;
+    for (const listener of listeners) await listener(after);
+    return after;
   }
 
   async function forward(request: OutgoingRequest, peer: Peer, actor: Principal, datasetIri: string): Promise<OutgoingRequest> {
@@ -101,6 +123,7 @@ export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: P
     get,
     refresh,
     ownerEndOffsets: ownerEndOffsets as ReadonlyMap<string, number>,
+    onChange: (listener: (request: OutgoingRequest) => Promise<void>) => void listeners.push(listener),
 
     async list(integratorId: string | undefined, limit: number, offset: number): Promise<OutgoingRequest[]> {
       return (await db.query<OutgoingRequest>(`${SELECT} AND ($1::uuid IS NULL OR f.integrator_id = $1) ORDER BY f.created_at DESC LIMIT $2 OFFSET $3`, [integratorId ?? null, limit, offset])).rows;
@@ -115,12 +138,14 @@ export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: P
       if (problems.length > 0) throw dxError('DX_ERR_REQUEST_INVALID', { message: problems.map((p) => `${p.path} ${p.message}`).join('; '), details: problems });
       const id = await db.transaction(async (client) => {
         const { rows } = await client.query<{ id: string }>(
-          `INSERT INTO federation_requests (direction, peer_id, harvested_id, resource_code, integrator_id, integrator_name, purpose, legal_basis, requested_fields, status, expires_at)
-           VALUES ('outgoing', $1, $2, $3, $4, $5, $6, $7, $8, 'forwarding', $9) RETURNING id`,
-          [peer.id, resource.id, resource.code, integrator.id, integrator.name, input.purpose, input.legalBasis, JSON.stringify(input.fields), input.expiresAt ?? null],
+          `INSERT INTO federation_requests (direction, peer_id, harvested_id, resource_code, integrator_id, integrator_name, purpose, legal_basis, requested_fields, status, expires_at,
+             delivery_mode, webhook_url, webhook_max_attempts)
+           VALUES ('outgoing', $1, $2, $3, $4, $5, $6, $7, $8, 'forwarding', $9, $10, $11, $12) RETURNING id`,
+          [peer.id, resource.id, resource.code, integrator.id, integrator.name, input.purpose, input.legalBasis, JSON.stringify(input.fields), input.expiresAt ?? null,
+            input.delivery.mode, input.delivery.url ?? null, input.delivery.maxAttempts ?? null],
         );
         const created = (rows[0] as { id: string }).id;
-        await audit.record({ principal: integrator, action: 'federation.request.forward', object: { type: 'federation-request', id: created }, details: { peer: peer.instanceId, resourceCode: resource.code, fields: input.fields } }, client);
+        await audit.record({ principal: integrator, action: 'federation.request.forward', object: { type: 'federation-request', id: created }, details: { peer: peer.instanceId, resourceCode: resource.code, fields: input.fields, mode: input.delivery.mode } }, client);
         return created;
       });
       const recorded = (await get(id)) as OutgoingRequest;

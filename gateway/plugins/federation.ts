@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Logger } from 'pino';
 import { createHarvestedStore, type HarvestedStore } from '../federation/harvested-store.ts';
 import { createHarvester, type Harvester } from '../federation/harvester.ts';
 import { createIncomingRequests, type IncomingRequests } from '../federation/incoming-requests.ts';
@@ -9,6 +10,8 @@ import { createPeerClient, type PeerClient } from '../federation/peer-client.ts'
 import { createPeerService, type PeerService } from '../federation/peer-service.ts';
 import { createPeerStore, type PeerStore } from '../federation/peer-store.ts';
 import { registerMirrorLag } from '../federation/mirror-lag.ts';
+import { clearSeenOnClose } from '../federation/mirror-records.ts';
+import { createMirrorRuntime, type MirrorRuntime } from '../federation/mirror-runtime.ts';
 import { createSharedCatalogue, type SharedCatalogue } from '../federation/shared-catalogue.ts';
 import { createTopicEndOffset } from '../kafka/topic-end-offsets.ts';
 
@@ -18,6 +21,8 @@ export interface FederationOptions {
   /** How often confirmed peers are harvested and outgoing requests synchronised; 0: on demand only. */
   harvestIntervalMs: number;
   timeoutMs: number;
+  /** Local delivery of mirrored topics (webhook workers, kafka ACLs), as the subscriptions' delivery runs. */
+  delivery: { heartbeatMs: number; leaseTtlMs: number; webhook: { maxAttempts: number; backoffMs: number; timeoutMs: number } };
 }
 
 export interface Federation {
@@ -32,6 +37,8 @@ export interface Federation {
   incoming: IncomingRequests;
   /** The requesting side of the request cascade. */
   outgoing: OutgoingRequests;
+  /** Local delivery of active outgoing requests' mirrored topics (webhook workers, kafka ACLs). */
+  delivery: MirrorRuntime;
   /** Work done on every harvest tick besides harvesting (the request cascade registers its synchronisation). */
   onTick(work: () => Promise<void>): void;
   /** Harvests every confirmed peer and runs the tick's other work; errors are logged per peer. */
@@ -61,6 +68,27 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   const extraWork: (() => Promise<void>)[] = [() => outgoing.sync()];
   const endOffset = createTopicEndOffset(app.kafka.admin);
   registerMirrorLag(app.metrics.registry, outgoing, endOffset);
+  const delivery = createMirrorRuntime({
+    db: app.db,
+    audit: app.audit,
+    outgoing,
+    kafka: app.kafka,
+    admin: app.kafka.admin,
+    kafkaAccess: app.subscriptions.kafkaAccess,
+    secrets: app.subscriptions.secrets,
+    hostGuard: app.pipeline.hostGuard,
+    log: app.log as unknown as Logger,
+    clock: app.subscriptions.clock,
+    instanceId: app.pipeline.instanceId,
+    ...options.delivery,
+  });
+  // A decision, revocation or expiry fetched from the owner starts or stops local delivery now, not at the next heartbeat.
+  outgoing.onChange(async (request) => {
+    await clearSeenOnClose(app.db, request);
+    await delivery.refresh();
+  });
+  app.addHook('onReady', () => delivery.start());
+  app.addHook('onClose', () => delivery.stop());
 
   async function tick(): Promise<void> {
     for (const peer of await peers.list()) {
@@ -80,6 +108,7 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
     harvested,
     incoming: createIncomingRequests({ db: app.db, audit: app.audit, repository: app.catalog.repository, shared, subscriptions: app.subscriptions, endOffset }),
     outgoing,
+    delivery,
     onTick: (work) => void extraWork.push(work),
     tick,
   });

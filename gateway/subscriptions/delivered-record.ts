@@ -61,3 +61,8 @@ export async function toDelivered(message: TopicMessage, partition: number, proj
     record: projectRecord(projection, value),
   };
 }
+
+/** The delivered form of one partition's messages, those that do not decode left out. */
+export async function toDeliveredAll(messages: readonly TopicMessage[], partition: number, projection: Projection, decode: RecordDecoder): Promise<DeliveredRecord[]> {
+  return (await Promise.all(messages.map((message) => toDelivered(message, partition, projection, decode)))).filter((record) => record !== undefined);
+}

@@ -1,10 +1,8 @@
-import type { Logger } from 'pino';
 import { startGroupConsumer, type Worker } from '../kafka/group-consumer.ts';
-import { allowTopicRead } from '../kafka/topic-acls.ts';
-import { toDelivered, projectionFor, type DeliveredRecord } from './delivered-record.ts';
+import { toDeliveredAll, projectionFor, type DeliveredRecord } from './delivered-record.ts';
 import { auditDelivery, deliverableContext, type DeliveryDependencies } from './delivery.ts';
-import { kafkaPrincipalOf } from './kafka-acls.ts';
-import { deliveryGroup, subscriptionTopic, type Subscription } from './model.ts';
+import { grantTopicRead, kafkaPrincipalOf } from './kafka-acls.ts';
+import { deliveryGroup, subscriptionTopic } from './model.ts';
 
 function toMessage(subscriptionId: string, record: DeliveredRecord) {
   return {
@@ -20,26 +18,6 @@ function toMessage(subscriptionId: string, record: DeliveredRecord) {
 }
 
 /**
- * The subscription topic's protection, as `delivery.acl` shows it: `applied` (the integrator's principal alone may
- * read it; set once), `failed` (setting the ACLs failed: nobody but super users reads it, retried at the next start),
- * `no-authorizer` (every client may read it: DX_ALLOW_UNSECURED_KAFKA allowed that) or `refused` (no authorizer and
- * no such permission: nothing is delivered; judged again at every start).
- */
-async function aclState(deps: DeliveryDependencies, subscription: Subscription, target: string, log: Logger): Promise<string> {
-  if (subscription.kafkaAcl === 'applied') return 'applied';
-  const access = await deps.kafkaAccess.state();
-  if (access === 'unsecured-refused') return 'refused';
-  if (access === 'unsecured-allowed') return 'no-authorizer';
-  try {
-    await allowTopicRead(deps.kafka.admin, target, kafkaPrincipalOf(subscription.integratorId));
-    return 'applied';
-  } catch (err) {
-    log.warn({ err }, 'could not set the ACLs of the subscription topic');
-    return 'failed';
-  }
-}
-
-/**
  * kafka delivery: projects the resource topic into the subscription's own topic (`dx.sub.<id>`), JSON values of
  * the approved, masked fields keyed by the masked key. Consumer group `dx-gateway.sub.<id>` keeps the position:
  * a batch is produced (acks=all), audited, then committed, so a restart resumes where it was and at worst
@@ -50,7 +28,7 @@ export async function startProjector(deps: DeliveryDependencies, subscriptionId:
   const log = deps.log.child({ subscription: subscriptionId, mode: 'kafka' });
   const context = await deliverableContext(deps, subscriptionId, 'kafka', topic);
   if (!context) return { done: Promise.resolve(), stop: async () => undefined };
-  const acl = await aclState(deps, context.subscription, target, log);
+  const acl = await grantTopicRead({ admin: deps.kafka.admin, access: deps.kafkaAccess, log }, context.subscription.kafkaAcl, target, kafkaPrincipalOf(context.subscription.integratorId));
   if (acl !== context.subscription.kafkaAcl) await deps.store.setKafkaAcl(subscriptionId, acl);
   if (acl === 'refused') {
     if (context.subscription.kafkaAcl !== 'refused') log.warn('kafka delivery refused: the cluster has no authorizer and DX_ALLOW_UNSECURED_KAFKA is not set');
@@ -67,7 +45,7 @@ export async function startProjector(deps: DeliveryDependencies, subscriptionId:
       const current = await deliverableContext(deps, subscriptionId, 'kafka', topic);
       if (!current) return 'stop';
       const projection = projectionFor(current, deps.secrets);
-      const delivered = (await Promise.all(messages.map((message) => toDelivered(message, partition, projection, deps.decode)))).filter((record) => record !== undefined);
+      const delivered = await toDeliveredAll(messages, partition, projection, deps.decode);
       const first = (messages[0] as { offset: string }).offset;
       const last = (messages.at(-1) as { offset: string }).offset;
       // Audited before the records reach the subscription topic; a batch produced again after a failure is audited again.

@@ -54,8 +54,28 @@ t.test("a county resource reaches a city integrator: harvested, requested, appro
   const request = (await city.app.inject({ url: `/api/v1/federation/requests/${forwarded.json().id}`, headers: bearer(integrator.key) })).json();
   t.match(request, { status: 'active', approvedFields: ['id_number', 'name'], mirroredTopic: `330110.dx.sub.${subscription.id}` });
 
+  // A second city integrator takes the county's records by http pull from its own gateway.
+  const puller = await createIntegrator(city.app, city.adminKey, '城市网格');
+  const byHttp = await city.app.inject({ method: 'POST', url: '/api/v1/federation/requests', headers: bearer(puller.key), payload: { harvestedId: harvested.id, purpose: '网格治理', legalBasis: '《杭州市公共数据管理办法》第二十条', fields: ['id_number', 'name', 'sex'], delivery: { mode: 'http' } } });
+  t.equal(byHttp.statusCode, 201, byHttp.body);
+  const httpSubscription = (await county.app.inject({ url: `/api/v1/subscriptions?resourceId=${resource.id}&status=pending`, headers: bearer(provider.key) })).json().items[0];
+  t.equal((await county.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${httpSubscription.id}/approve`, headers: bearer(provider.key), payload: { fields: ['id_number', 'sex'] } })).statusCode, 200);
+  t.match((await city.app.inject({ url: `/api/v1/federation/requests/${byHttp.json().id}`, headers: bearer(puller.key) })).json(), { status: 'active', delivery: { mode: 'http' } });
+  const pullAll = async () => {
+    const lines: { messageId: string; key: string; record: Record<string, unknown> }[] = [];
+    for (let cursor: string | undefined, page = 0; page < 20; page++) {
+      const response = await city.app.inject({ url: `/api/v1/federation/requests/${byHttp.json().id}/records?limit=100${cursor ? `&cursor=${cursor}` : ''}`, headers: bearer(puller.key) });
+      if (response.statusCode !== 200) return { status: response.statusCode, lines };
+      const got = response.body.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+      if (got.length === 0 && cursor !== undefined) break;
+      lines.push(...got);
+      cursor = response.headers['dx-next-cursor'] as string;
+    }
+    return { status: 200, lines };
+  };
+
   const config = await mirrorConfig();
-  t.same(config.flows[0]?.topics, [`dx.sub.${subscription.id}`], 'the county lets the city mirror exactly this subscription topic');
+  t.same([...(config.flows[0]?.topics ?? [])].sort(), [`dx.sub.${subscription.id}`, `dx.sub.${httpSubscription.id}`].sort(), 'the county lets the city mirror exactly these subscription topics');
   // A long restart delay: the test measures the lag while MirrorMaker is down after the kill.
   const mirror = await startMirrorMaker(join(mirrorDir, 'run'), config, { restartDelayMs: 15_000 });
   t.teardown(() => mirror.stop());
@@ -71,6 +91,11 @@ t.test("a county resource reaches a city integrator: harvested, requested, appro
   t.equal(arrived.length, 5, 'every record arrived in the city cluster');
   const expected = expectedDeliveries(first, subscription.id, ['id_number', 'name']);
   for (const message of arrived) t.ok(takeDelivery(expected, message.key, JSON.parse(message.value.toString('utf8'))), 'masked as the county catalogue says, only the approved fields');
+
+  const pulled = await waitFor(pullAll, (page) => page.lines.length >= 5, 120_000);
+  const expectedByHttp = expectedDeliveries(first, httpSubscription.id, ['id_number', 'sex']);
+  t.equal(pulled.lines.length, 5, 'the http integrator pulls the five county records through the city gateway');
+  for (const line of pulled.lines) t.ok(takeDelivery(expectedByHttp, line.key, line.record), 'masked by the county, only the fields approved for it');
 
   const lag = async () => {
     await city.app.inject({ url: `/api/v1/federation/requests/${forwarded.json().id}`, headers: bearer(integrator.key) });
@@ -95,6 +120,11 @@ t.test("a county resource reaches a city integrator: harvested, requested, appro
   const maskedOriginal = `${[...original.name][0]}${'*'.repeat([...original.name].length - 1)}`;
   t.ok(names.indexOf(maskedOriginal) >= 0 && names.indexOf(maskedOriginal) < names.lastIndexOf('改**'), `the later version of a key arrives after the earlier one (${names.join(', ')})`);
 
+  const pulledAfterCrash = await waitFor(pullAll, (page) => page.lines.length >= 9, 120_000);
+  t.equal(new Set(pulledAfterCrash.lines.map((line) => line.messageId)).size, 9, 'by http too nothing is lost across the kill');
+  t.equal(pulledAfterCrash.lines.length, 9, 'and a record MirrorMaker copied twice is delivered once');
+
+  t.equal((await county.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${httpSubscription.id}/revoke`, headers: bearer(provider.key), payload: { reason: '协议到期' } })).statusCode, 200);
   const revoked = await county.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${subscription.id}/revoke`, headers: bearer(provider.key), payload: { reason: '协议到期' } });
   t.equal(revoked.statusCode, 200);
   await push(Array.from({ length: 3 }, () => fixtures.person()));
@@ -103,6 +133,7 @@ t.test("a county resource reaches a city integrator: harvested, requested, appro
   t.same((await mirrorConfig()).flows[0]?.topics, [], 'and the mirror plan drops the topic');
   await city.app.federation.tick();
   t.equal((await city.app.inject({ url: `/api/v1/federation/requests/${forwarded.json().id}`, headers: bearer(integrator.key) })).json().status, 'revoked', 'the city shows the revocation');
+  t.equal((await pullAll()).status, 403, 'and the http integrator gets nothing more from the city');
 
   for (const gateway of [city, county]) t.equal((await gateway.app.inject({ url: '/api/v1/audit/verify', headers: bearer(gateway.adminKey) })).json().ok, true, 'each audit chain verifies');
 });

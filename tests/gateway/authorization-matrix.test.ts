@@ -125,6 +125,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/federation/requests': ['A F F A A', () => ({ url: '/api/v1/federation/requests' })],
   'GET /api/v1/federation/requests/{id}': ['A F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}` })],
   'POST /api/v1/federation/requests/{id}/revoke': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/revoke`, payload: {} })],
+  'GET /api/v1/federation/requests/{id}/records': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/records` })],
+  'POST /api/v1/federation/requests/{id}/redeliver': ['A F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/redeliver` })],
 };
 
 let counter = 0;

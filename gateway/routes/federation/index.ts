@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import harvestedRoutes from './harvested.ts';
 import peerRoutes from './peers.ts';
 import federationProtocol from './protocol.ts';
+import requestRecordRoutes from './request-records.ts';
 import requestRoutes from './requests.ts';
 
 /** Federation: the office's peers and shares, harvested resources, and the signed routes peers call. */
@@ -9,6 +10,7 @@ const federationRoutes: FastifyPluginAsync = async (app) => {
   await app.register(peerRoutes);
   await app.register(harvestedRoutes);
   await app.register(requestRoutes);
+  await app.register(requestRecordRoutes);
   await app.register(federationProtocol);
 };
 

@@ -1,32 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Principal } from '../../auth/principal.ts';
-import { dxError } from '../../errors.ts';
-import type { OutgoingRequest } from '../../federation/outgoing-requests.ts';
-import { mirroredTopic } from '../../federation/mirrored-topic.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody, Pagination } from '../schemas.ts';
 import { CreateOutgoingBody, OutgoingBody, RemoteRequestParams, RevokeRequestBody, tags } from './schemas.ts';
 
-const present = (request: OutgoingRequest) => ({ ...request, mirroredTopic: request.topic === null ? null : mirroredTopic(request.peer.instanceId, request.topic) });
+import { checkedDelivery, ownedRequest, presentRequest as present } from './request-delivery.ts';
 
 /** A local integrator's requests for harvested resources, forwarded to their owners (the request cascade). */
 const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { outgoing } = app.federation;
 
-  async function owned(request: { authorize: (object: { principalId: string }, notFound: 'DX_ERR_FEDERATION_REQUEST_NOT_FOUND') => void }, id: string): Promise<OutgoingRequest> {
-    const found = await outgoing.get(id);
-    if (!found) throw dxError('DX_ERR_FEDERATION_REQUEST_NOT_FOUND');
-    request.authorize({ principalId: found.integratorId }, 'DX_ERR_FEDERATION_REQUEST_NOT_FOUND');
-    return found;
-  }
+  const owned = (request: Parameters<typeof ownedRequest>[1], id: string) => ownedRequest(app, request, id);
 
   app.post('/api/v1/federation/requests', {
     config: { action: 'federation:request' },
     schema: { tags, summary: "Request a harvested resource: forwarded with purpose, legal basis and fields to its owner, whose provider decides", body: CreateOutgoingBody, response: { 201: OutgoingBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
   }, async (request, reply) => {
-    const created = await outgoing.request(request.principal as Principal, request.body);
-    request.log.info({ request: created.id, peer: created.peer.instanceId, status: created.status }, 'cross-gateway request forwarded');
-    return reply.status(201).send(present(created));
+    const delivery = await checkedDelivery(app, request.body.delivery);
+    const created = await outgoing.request(request.principal as Principal, { ...request.body, delivery });
+    request.log.info({ request: created.id, peer: created.peer.instanceId, status: created.status, mode: delivery.mode }, 'cross-gateway request forwarded');
+    await app.federation.delivery.refresh();
+    const answer = present(created);
+    return reply.status(201).send(created.deliveryMode === 'webhook' ? { ...answer, webhookSecret: app.subscriptions.secrets.webhookSecret(created.id) } : answer);
   });
 
   app.get('/api/v1/federation/requests', {

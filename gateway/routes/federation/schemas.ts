@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, Uuid } from '../schemas.ts';
+import { DeliveryRequest, DeliveryState } from '../subscriptions/schemas.ts';
 
 export const tags = ['federation'];
 
@@ -90,6 +91,7 @@ export const CreateOutgoingBody = Type.Object(
     legalBasis: Type.String({ minLength: 1, maxLength: 1000, description: 'The legal basis (依据)' }),
     fields: Type.Array(Field, { minItems: 1, maxItems: 1000, uniqueItems: true, description: 'Requestable fields of the resource' }),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    delivery: Type.Optional({ ...DeliveryRequest, description: 'How this gateway delivers the mirrored records: kafka (the integrator reads the mirrored topic under ACLs; the default), http (pull pages) or webhook; query is not offered for a harvested resource' }),
   },
   { additionalProperties: false },
 );
@@ -111,6 +113,8 @@ export const OutgoingBody = Type.Object({
   expiresAt: Nullable(Type.String()),
   topic: Nullable(Type.String()),
   mirroredTopic: Nullable(Type.String({ description: 'Where the approved records arrive in this cluster: <owner instance id>.<topic> (MirrorMaker 2)' })),
+  delivery: DeliveryState,
+  webhookSecret: Type.Optional(Type.String({ description: 'webhook: the signing secret, in the creation answer only' })),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

@@ -4,17 +4,15 @@ import { Type } from '@sinclair/typebox';
 import type { Principal } from '../../auth/principal.ts';
 import { dxError } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Positions } from '../../subscriptions/cursor.ts';
-import { projectionFor, toDelivered, type DeliveredRecord } from '../../subscriptions/delivered-record.ts';
+import { projectionFor, toDeliveredAll } from '../../subscriptions/delivered-record.ts';
 import { auditDelivery, deliverableContext, type ReadyContext } from '../../subscriptions/delivery.ts';
 import { effectiveStatus, type DeliveryMode, type Subscription } from '../../subscriptions/model.ts';
-import { readPage } from '../../kafka/topic-reader.ts';
+import { ndjson, readDeliveredPage } from '../../subscriptions/delivered-page.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
 import { RecordsQuery, StreamQuery, SubscriptionParams } from './schemas.ts';
 import { openStream } from './stream.ts';
 
 const tags = ['subscriptions'];
-/** How long a page waits for records when there are fewer than asked for. */
-const PAGE_WAIT_MS = 2000;
 
 function requireMode(subscription: Subscription, mode: DeliveryMode): void {
   if (subscription.deliveryMode !== mode) throw dxError('DX_ERR_SUBSCRIPTION_STATE', { message: `The subscription delivers by ${subscription.deliveryMode}, not ${mode}` });
@@ -49,25 +47,17 @@ const subscriptionRecords: FastifyPluginAsyncTypebox = async (app) => {
     const context = await activeHttp(request, request.params.id);
     const topic = context.resource.topic;
     const from: Positions = request.query.cursor === undefined ? {} : decodeCursor(request.query.cursor, topic);
-    const page = await readPage(reader, topic, from, { limit: request.query.limit, maxWaitMs: PAGE_WAIT_MS });
     const projection = projectionFor(context, secrets);
-    const records: DeliveredRecord[] = [];
-    let read = 0;
-    for (const { partition, messages } of page.batches) {
-      read += messages.length;
-      for (const message of messages) {
-        const record = await toDelivered(message, partition, projection, app.subscriptions.decode);
-        if (record) records.push(record);
-      }
-    }
-    if (read > 0) {
-      await auditDelivery(deps, request.principal as Principal, context.subscription.id, { mode: 'http', records: records.length, skipped: read - records.length, from, to: page.positions });
+    const page = await readDeliveredPage(reader, topic, from, request.query.limit, (messages, partition) => toDeliveredAll(messages, partition, projection, app.subscriptions.decode));
+    const { records } = page;
+    if (page.read > 0) {
+      await auditDelivery(deps, request.principal as Principal, context.subscription.id, { mode: 'http', records: records.length, skipped: page.read - records.length, from, to: page.positions });
     }
     return reply
       .type('application/x-ndjson; charset=utf-8')
       .header('dx-next-cursor', encodeCursor(topic, page.positions))
       .header('dx-records', String(records.length))
-      .send(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+      .send(ndjson(records));
   });
 
   app.get('/api/v1/subscriptions/:id/stream', {

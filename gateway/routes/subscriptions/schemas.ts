@@ -18,20 +18,23 @@ const QueryLimits = Type.Object(
   { additionalProperties: false },
 );
 
+/** How records are to be delivered: the same for a local subscription and a cross-gateway request. */
+export const DeliveryRequest = Type.Object(
+  {
+    mode: StringEnum(DELIVERY_MODES, { description: 'kafka: a topic of the subscription; http: pull pages or an event stream; webhook: the gateway posts batches to url' }),
+    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000, description: 'webhook only: http(s) URL on the allow-list (DX_ALLOWED_HOSTS)' })),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'webhook only: attempts per batch before it is parked (default DX_WEBHOOK_MAX_ATTEMPTS)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateSubscriptionBody = Type.Object(
   {
     resourceId: Type.String({ format: 'uuid', description: 'The catalogue resource requested' }),
     purpose: Type.String({ minLength: 1, maxLength: 2000, description: 'What the data is for (使用用途); it may be used for nothing else' }),
     legalBasis: Type.String({ minLength: 1, maxLength: 2000, description: 'The legal basis of the request (依据)' }),
     fields: Fields('Canonical field names of the items needed (minimum necessary scope); each must be a shareable item of the resource'),
-    delivery: Type.Object(
-      {
-        mode: StringEnum(DELIVERY_MODES, { description: 'kafka: a topic of the subscription; http: pull pages or an event stream; webhook: the gateway posts batches to url' }),
-        url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000, description: 'webhook only: http(s) URL on the allow-list (DX_ALLOWED_HOSTS)' })),
-        maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'webhook only: attempts per batch before it is parked (default DX_WEBHOOK_MAX_ATTEMPTS)' })),
-      },
-      { additionalProperties: false },
-    ),
+    delivery: DeliveryRequest,
     expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When access ends; delivery stops then' })),
     queryLimits: Type.Optional(QueryLimits),
   },
@@ -86,6 +89,20 @@ const ParkedBody = Type.Object({
   parkedAt: Timestamp,
 });
 
+/** Where delivery stands: the same for a local subscription and a cross-gateway request. */
+export const DeliveryState = Type.Object({
+  mode: StringEnum(DELIVERY_MODES),
+  url: Nullable(Type.String({ description: 'webhook' })),
+  maxAttempts: Nullable(Type.Integer({ description: 'webhook' })),
+  topic: Nullable(Type.String({ description: 'kafka: the topic to consume' })),
+  consumerGroupPrefix: Nullable(Type.String({ description: 'kafka: consumer groups of the integrator must start with this' })),
+  kafkaPrincipal: Nullable(Type.String({ description: 'kafka: the principal the ACLs name, where the cluster has an authorizer' })),
+  acl: Nullable(Type.String({ description: 'kafka: pending, applied, failed, removed, no-authorizer (the cluster has none and DX_ALLOW_UNSECURED_KAFKA is set: every client may read) or refused (no authorizer: nothing is delivered)' })),
+  records: Type.Integer({ description: 'Records delivered so far' }),
+  lastDeliveredAt: Nullable(Timestamp),
+  parked: Nullable(ParkedBody),
+});
+
 export const SubscriptionBody = Type.Object({
   id: Uuid,
   resource: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), providerCode: Type.String() }),
@@ -103,18 +120,7 @@ export const SubscriptionBody = Type.Object({
   decision: Nullable(Type.Object({ at: Timestamp, by: Nullable(Type.String({ description: 'Null: granted on request (unconditional)' })), reason: Nullable(Type.String()) })),
   expiresAt: Nullable(Timestamp),
   revocation: Nullable(Type.Object({ at: Timestamp, by: Type.String(), reason: Nullable(Type.String()) })),
-  delivery: Type.Object({
-    mode: StringEnum(DELIVERY_MODES),
-    url: Nullable(Type.String({ description: 'webhook' })),
-    maxAttempts: Nullable(Type.Integer({ description: 'webhook' })),
-    topic: Nullable(Type.String({ description: 'kafka: the topic to consume' })),
-    consumerGroupPrefix: Nullable(Type.String({ description: 'kafka: consumer groups of the integrator must start with this' })),
-    kafkaPrincipal: Nullable(Type.String({ description: 'kafka: the principal the ACLs name, where the cluster has an authorizer' })),
-    acl: Nullable(Type.String({ description: 'kafka: pending, applied, failed, removed, no-authorizer (the cluster has none and DX_ALLOW_UNSECURED_KAFKA is set: every client may read) or refused (no authorizer: nothing is delivered)' })),
-    records: Type.Integer({ description: 'Records delivered so far' }),
-    lastDeliveredAt: Nullable(Timestamp),
-    parked: Nullable(ParkedBody),
-  }),
+  delivery: DeliveryState,
   queryLimits: Nullable(QueryLimits),
   webhookSecret: Type.Optional(Type.String({ description: 'webhook: the signing secret, in the creation answer only' })),
   createdAt: Timestamp,

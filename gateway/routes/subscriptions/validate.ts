@@ -26,12 +26,18 @@ export function deliveryProblems(resource: Resource, delivery: { mode: DeliveryM
   if (!resource.sharing.methods.includes(method)) {
     problems.push({ path: 'delivery.mode', message: `${delivery.mode} is a ${method} delivery; resource ${resource.code} is shared by ${resource.sharing.methods.join(', ') || 'no method'}` });
   }
+  return [...problems, ...webhookProblems(delivery)];
+}
+
+/** The webhook fields of a delivery: a url for webhook delivery only, http(s), without credentials. */
+export function webhookProblems(delivery: { mode: DeliveryMode; url?: string | undefined; maxAttempts?: number | undefined }): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
   if (delivery.mode !== 'webhook') {
     if (delivery.url !== undefined) problems.push({ path: 'delivery.url', message: 'is for webhook delivery only' });
     if (delivery.maxAttempts !== undefined) problems.push({ path: 'delivery.maxAttempts', message: 'is for webhook delivery only' });
     return problems;
   }
-  if (delivery.url === undefined) return [...problems, { path: 'delivery.url', message: 'is required for webhook delivery' }];
+  if (delivery.url === undefined) return [{ path: 'delivery.url', message: 'is required for webhook delivery' }];
   const url = new URL(delivery.url);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push({ path: 'delivery.url', message: 'must be an http or https URL' });
   if (url.username !== '' || url.password !== '') problems.push({ path: 'delivery.url', message: 'must not carry credentials; verify the X-DX-Signature header instead' });
