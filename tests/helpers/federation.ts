@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { readMirrorPlan, type ClusterSettings } from '../../deploy/mirror/plan.ts';
+import { createMirrorSupervisor, type MirrorSupervisor } from '../../deploy/mirror/supervisor.ts';
 import { bearer, buildTestApp, type TestApp } from './app.ts';
 
 export interface TestGateway extends TestApp {
@@ -37,4 +43,25 @@ export async function peerUp(a: TestGateway, b: TestGateway): Promise<{ bAtA: st
 export async function shareWith(app: FastifyInstance, key: string, peerId: string, resourceId: string): Promise<void> {
   const response = await app.inject({ method: 'PUT', url: `/api/v1/peers/${peerId}/shares/${resourceId}`, headers: bearer(key) });
   if (response.statusCode !== 204) throw new Error(`share: ${response.statusCode} ${response.body}`);
+}
+
+/**
+ * The owner's MirrorMaker supervisor (deploy/mirror/supervisor.ts) as `npm run mirror` runs it, reading `owner`'s
+ * plan with its data office key; `clusters` as in the clusters file. Stopped when the test ends.
+ */
+export function superviseMirror(t: TestContext, owner: TestGateway, clusters: Record<string, ClusterSettings>, options: { intervalMs?: number; restartDelayMs?: number } = {}): MirrorSupervisor {
+  const dir = mkdtempSync(join(tmpdir(), 'dx-mirror-'));
+  const supervisor = createMirrorSupervisor({
+    plan: () => readMirrorPlan({ gatewayUrl: owner.url, apiKey: owner.adminKey, clusters }),
+    dir,
+    intervalMs: options.intervalMs ?? 1000,
+    log: pino({ name: 'mirror', level: 'warn' }),
+    ...(options.restartDelayMs !== undefined ? { restartDelayMs: options.restartDelayMs } : {}),
+  });
+  t.teardown(async () => {
+    await supervisor.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  supervisor.start();
+  return supervisor;
 }
