@@ -19,6 +19,7 @@ const CLUSTERS_SCHEMA = Type.Record(
     bootstrapServers: Type.Array(Type.String({ pattern: '^[^,\\s]+:[0-9]+$' }), { minItems: 1 }),
     properties: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9.]*$' }), Type.String())),
   }, { additionalProperties: false }),
+  { additionalProperties: false, description: 'Cluster alias (an instance id) to how MirrorMaker reaches the cluster' },
 );
 
 const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
@@ -37,7 +38,12 @@ export interface MirrorSettings {
 
 export class MirrorSettingsError extends Error {}
 
-const problemsOf = (errors: typeof validateEnv.errors, where: string) => (errors ?? []).map((error) => `${where}${error.instancePath || ''} ${error.message ?? 'is invalid'}${error.params && 'missingProperty' in error.params ? `: ${String(error.params.missingProperty)}` : ''}`);
+function problemsOf(errors: typeof validateEnv.errors, where: string): string[] {
+  return (errors ?? []).map((error) => {
+    const named = error.params.missingProperty ?? error.params.additionalProperty;
+    return `${where}${error.instancePath} ${error.message ?? 'is invalid'}${named === undefined ? '' : `: ${String(named)}`}`;
+  });
+}
 
 /** The supervisor's settings from the environment and files: secrets never come from the command line. */
 export function readMirrorSettings(env: NodeJS.ProcessEnv): MirrorSettings {

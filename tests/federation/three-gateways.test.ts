@@ -1,6 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
 import t from 'tap';
+import { readMirrorPlan } from '../../deploy/mirror/plan.ts';
 import { loadInstanceKey } from '../../gateway/federation/instance-key.ts';
 import { signCall } from '../../gateway/federation/signature.ts';
 import { createFixtureGenerator } from '../../schemas/fixtures/index.ts';
@@ -59,13 +61,20 @@ const version = (v: number) => [...people.values()].map((person) => ({ ...person
 const run = `three-gateways-${Date.now()}`;
 // The city is a shared broker: MirrorMaker's worker group and internal topics there get names of this run's own.
 const internal = { 'group.id': `${run}-mm2`, 'offset.storage.topic': `${run}.offsets`, 'config.storage.topic': `${run}.configs`, 'status.storage.topic': `${run}.status` };
-const supervisor = superviseMirror(t, county, {
+const countyClusters = {
   '330110': { bootstrapServers: countyKafka.brokers },
   '330100': { bootstrapServers: TEST_BROKERS, properties: internal },
   '330000': { bootstrapServers: provinceKafka.brokers },
+};
+const supervisor = superviseMirror(t, county, countyClusters);
+t.teardown(async () => {
+  const admin = new Kafka({ clientId: 'test-mirror-internal', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((name) => name.startsWith(`${run}.`)) }).catch(() => undefined);
+  await admin.disconnect();
 });
 
-const state: { requestId?: string; subscriptionId?: string; integratorKey?: string } = {};
+const state: { requestId?: string; subscriptionId?: string; integratorKey?: string; localTopic?: string } = {};
 const messageIds = (messages: Consumed[]) => new Set(messages.map((message) => message.headers['dx-message-id']));
 /** Each key's values of former_name in arrival order, a copy made twice (same dx-message-id) counted once. */
 function versionsByKey(messages: Consumed[]): Map<string, string[]> {
@@ -82,6 +91,15 @@ function versionsByKey(messages: Consumed[]): Map<string, string[]> {
 const mirrored = () => `330110.dx.sub.${state.subscriptionId}`;
 /** Reads the city's mirrored topic until `count` records are there; before MirrorMaker created it, as empty. */
 const mirroredRecords = (count: number, timeoutMs: number) => waitFor(() => consumeTopic(mirrored(), count, { timeoutMs: 10_000, quietMs: 1000 }).catch(() => []), (messages) => messages.length >= count, timeoutMs);
+async function listCityTopics(): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'test-city-topics', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect();
+  }
+}
 async function lag(): Promise<number> {
   await city.app.inject({ url: `/api/v1/federation/requests/${state.requestId}`, headers: bearer(state.integratorKey as string) });
   const metrics = (await city.app.inject({ url: '/metrics' })).body;
@@ -112,6 +130,16 @@ t.test('a city integrator requests it, the county department approves fewer fiel
 
   await waitFor(async () => supervisor.mirror, (mirror) => mirror !== undefined, 15_000);
   t.ok(supervisor.mirror?.pid, 'the supervisor started MirrorMaker for the new plan');
+
+  // A county integrator's own kafka subscription of the same resource: its topic is in the county's cluster, never in the plan.
+  const local = await createIntegrator(county.app, county.adminKey, '区大数据局');
+  const own = await county.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: bearer(local.key), payload: { resourceId: resource.id, purpose: '区内治理', legalBasis: '《余杭区公共数据管理办法》', fields: ['id_number', 'name', 'sex'], delivery: { mode: 'kafka' } } });
+  t.equal(own.statusCode, 201, own.body);
+  t.equal((await county.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${own.json().id}/approve`, headers: bearer(provider.key), payload: {} })).statusCode, 200);
+  state.localTopic = `330110.dx.sub.${own.json().id}`;
+  const { config } = await readMirrorPlan({ gatewayUrl: county.url, apiKey: county.adminKey, clusters: countyClusters });
+  t.same(config.flows, [{ source: '330110', target: '330100', topics: [`dx.sub.${state.subscriptionId}`] }], "the plan: only the city's request, only into the city's cluster");
+  t.same(Object.keys(config.clusters).sort(), ['330100', '330110'], 'MirrorMaker is told of no cluster that receives nothing');
 });
 
 t.test('the records reach the city masked as the county says; a broker and MirrorMaker killed mid-stream lose nothing and keep order per key', async (t) => {
@@ -137,6 +165,7 @@ t.test('the records reach the city masked as the county says; a broker and Mirro
   const atCounty = await consumeTopic(`dx.sub.${state.subscriptionId}`, people.size * 6, { brokers: countyKafka.brokers, timeoutMs: 120_000, quietMs: 2000 });
   const countyIds = messageIds(atCounty);
   t.ok(countyIds.size >= people.size * 5, `the county projected what was pushed (${countyIds.size} records)`);
+  t.equal(await waitFor(lag, (value) => value === 0, 150_000), 0, 'dx_federation_mirror_lag_records is back to 0');
   const atCity = await waitFor(
     () => consumeTopic(mirrored(), countyIds.size, { timeoutMs: 10_000, quietMs: 1000 }),
     (messages) => [...countyIds].every((id) => messageIds(messages).has(id)),
@@ -149,7 +178,9 @@ t.test('the records reach the city masked as the county says; a broker and Mirro
     t.same(versions, inCounty.get(key), `key ${key}: the versions in the county's order (${versions.join(' ')})`);
     t.ok(versions.every((value, index) => index === 0 || Number(value.slice(1)) >= Number(versions[index - 1]?.slice(1))), `key ${key}: never an older version after a newer one`);
   }
-  t.equal(await waitFor(lag, (value) => value === 0, 30_000), 0, 'dx_federation_mirror_lag_records is back to 0');
+  t.equal(supervisor.applied, 1, 'the plan did not change meanwhile: MirrorMaker was never restarted for it');
+  const cityTopics = await waitFor(listCityTopics, (names) => names.includes(mirrored()), 1000);
+  t.notOk(cityTopics.includes(state.localTopic as string), "the county integrator's own topic never reached the city");
 });
 
 t.test('revocation at the county stops delivery in the city', async (t) => {
@@ -159,6 +190,7 @@ t.test('revocation at the county stops delivery in the city', async (t) => {
   await push(version(7));
   await waitFor(async () => supervisor.mirror, (mirror) => mirror === undefined, 15_000);
   t.equal(supervisor.mirror, undefined, 'the plan is empty: the supervisor stopped MirrorMaker');
+  t.equal(supervisor.applied, 2, 'the one change of plan since the start');
   const after = await consumeTopic(mirrored(), before + 1, { timeoutMs: 8000, quietMs: 6000 });
   t.equal(messageIds(after).size, before, 'nothing pushed after the revocation reaches the city');
   await city.app.federation.tick();
