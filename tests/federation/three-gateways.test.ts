@@ -10,10 +10,10 @@ import type { PersonRecord } from '../../schemas/records.ts';
 import { bearer } from '../helpers/app.ts';
 import { consumeTopic, type Consumed } from '../helpers/consume.ts';
 import { crashAndRestartKafka, startDedicatedKafka, waitFor } from '../helpers/dedicated-kafka.ts';
-import { createDepartment, createIntegrator } from '../helpers/department.ts';
-import { peerUp, shareWith, startGateway, superviseMirror, type TestGateway } from '../helpers/federation.ts';
-import { freshTopicName, TEST_BROKERS } from '../helpers/kafka.ts';
-import { expectedDeliveries, IDENTITY_MAPPING, personResource, TEST_SUBSCRIPTION_SECRET, takeDelivery } from '../subscriptions/world.ts';
+import { createIntegrator } from '../helpers/department.ts';
+import { countyPersonResource, peerUp, shareWith, startGateway, superviseMirror, type TestGateway } from '../helpers/federation.ts';
+import { TEST_BROKERS } from '../helpers/kafka.ts';
+import { expectedDeliveries, TEST_SUBSCRIPTION_SECRET, takeDelivery } from '../subscriptions/world.ts';
 
 // Province and county on brokers of their own, the city on the shared test broker; the county's MirrorMaker 2 is
 // run by the supervisor from the county's plan, as `npm run mirror` runs it.
@@ -30,10 +30,7 @@ const province = await startGateway(t, '330000', '浙江省平台', { brokers: p
 const { bAtA: countyAtCity, aAtB: cityAtCounty } = await peerUp(city, county);
 const { bAtA: countyAtProvince, aAtB: provinceAtCounty } = await peerUp(province, county);
 
-const provider = await createDepartment(county.app, county.adminKey, 'YHGA', '余杭区公安分局');
-const topic = freshTopicName('county');
-const resource = (await county.app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(county.adminKey), payload: { ...personResource('330110/000001', topic, 'conditional'), providerCode: 'YHGA', providerName: '余杭区公安分局' } })).json();
-const connector = (await county.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(provider.key), payload: { name: '户籍推送', type: 'http-push', schema: 'population.person', topic, config: { maxRecordsPerRequest: 1000 }, mapping: IDENTITY_MAPPING } })).json();
+const { provider, resource, connector } = await countyPersonResource(county);
 await shareWith(county.app, provider.key, cityAtCounty, resource.id);
 await shareWith(county.app, provider.key, provinceAtCounty, resource.id);
 

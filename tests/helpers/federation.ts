@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { readMirrorPlan, type ClusterSettings } from '../../deploy/mirror/plan.ts';
 import { createMirrorSupervisor, type MirrorSupervisor } from '../../deploy/mirror/supervisor.ts';
+import { IDENTITY_MAPPING, personResource } from '../subscriptions/world.ts';
 import { bearer, buildTestApp, type TestApp } from './app.ts';
+import { createDepartment } from './department.ts';
+import { freshTopicName } from './kafka.ts';
 
 export interface TestGateway extends TestApp {
   url: string;
@@ -64,4 +67,13 @@ export function superviseMirror(t: TestContext, owner: TestGateway, clusters: Re
   });
   supervisor.start();
   return supervisor;
+}
+
+/** A county's person resource of its department 余杭区公安分局 (ITEMS of the subscription tests), fed by an http-push connector. */
+export async function countyPersonResource(county: TestGateway, sharing: 'conditional' | 'unconditional' = 'conditional') {
+  const provider = await createDepartment(county.app, county.adminKey, 'YHGA', '余杭区公安分局');
+  const topic = freshTopicName('county');
+  const resource = (await county.app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(county.adminKey), payload: { ...personResource(`${county.instance.instanceId}/000001`, topic, sharing), providerCode: 'YHGA', providerName: '余杭区公安分局' } })).json();
+  const connector = (await county.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(provider.key), payload: { name: '户籍推送', type: 'http-push', schema: 'population.person', topic, config: { maxRecordsPerRequest: 1000 }, mapping: IDENTITY_MAPPING } })).json();
+  return { provider, topic, resource, connector };
 }
