@@ -42,6 +42,8 @@ export interface MirrorFlow {
 export interface MirrorConfig {
   /** Cluster alias (the gateway's instance id) to its bootstrap servers. */
   clusters: Record<string, string[]>;
+  /** Client settings per cluster alias (security.protocol, sasl.*, ssl.*), written as `<alias>.<name> = value`. */
+  clusterProperties?: Record<string, Record<string, string>>;
   flows: MirrorFlow[];
   /** How often MirrorMaker looks for new topics and configuration, in seconds. */
   refreshSeconds?: number;
@@ -59,7 +61,10 @@ export function mirrorProperties(config: MirrorConfig): string {
   const factor = config.replicationFactor ?? 1;
   const refresh = config.refreshSeconds ?? 5;
   const lines = [`clusters = ${aliases.join(', ')}`];
-  for (const [alias, servers] of Object.entries(config.clusters)) lines.push(`${alias}.bootstrap.servers = ${servers.join(',')}`);
+  for (const [alias, servers] of Object.entries(config.clusters)) {
+    lines.push(`${alias}.bootstrap.servers = ${servers.join(',')}`);
+    for (const [name, value] of Object.entries(config.clusterProperties?.[alias] ?? {})) lines.push(`${alias}.${name} = ${value}`);
+  }
   for (const source of aliases) {
     for (const target of aliases) {
       if (source === target) continue;
@@ -107,7 +112,8 @@ export async function startMirrorMaker(dir: string, config: MirrorConfig, option
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, 'mm2.properties');
   const logFile = join(dir, 'mirror-maker.log');
-  writeFileSync(configFile, mirrorProperties(config));
+  // Cluster settings may hold SASL passwords: the file is the operator's alone.
+  writeFileSync(configFile, mirrorProperties(config), { mode: 0o600 });
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
@@ -144,7 +150,7 @@ export async function startMirrorMaker(dir: string, config: MirrorConfig, option
     },
     logFile,
     async reconfigure(next) {
-      writeFileSync(configFile, mirrorProperties(next));
+      writeFileSync(configFile, mirrorProperties(next), { mode: 0o600 });
       stopping = true;
       await halt('SIGTERM');
       stopping = false;

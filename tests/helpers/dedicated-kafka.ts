@@ -24,6 +24,16 @@ export async function startDedicatedKafka(t: TestContext, port: number, extra: {
   return { kafka: await ensureLocalKafka(options), options };
 }
 
+/**
+ * Kills a dedicated broker as a crash would (SIGKILL), then starts it again from the same folder, with its data:
+ * `whileDown` runs in between.
+ */
+export async function crashAndRestartKafka(options: LocalKafkaOptions, whileDown: () => Promise<unknown> = async () => undefined): Promise<LocalKafka> {
+  if (!(await stopLocalKafka({ ...options, signal: 'SIGKILL' }))) throw new Error(`No dedicated broker ran in ${options.dir}`);
+  await whileDown();
+  return ensureLocalKafka(options);
+}
+
 export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await probe();

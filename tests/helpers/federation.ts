@@ -1,5 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { readMirrorPlan, type ClusterSettings } from '../../deploy/mirror/plan.ts';
+import { createMirrorSupervisor, type MirrorSupervisor } from '../../deploy/mirror/supervisor.ts';
+import { IDENTITY_MAPPING, personResource } from '../subscriptions/world.ts';
 import { bearer, buildTestApp, type TestApp } from './app.ts';
+import { createDepartment } from './department.ts';
+import { freshTopicName } from './kafka.ts';
 
 export interface TestGateway extends TestApp {
   url: string;
@@ -37,4 +46,34 @@ export async function peerUp(a: TestGateway, b: TestGateway): Promise<{ bAtA: st
 export async function shareWith(app: FastifyInstance, key: string, peerId: string, resourceId: string): Promise<void> {
   const response = await app.inject({ method: 'PUT', url: `/api/v1/peers/${peerId}/shares/${resourceId}`, headers: bearer(key) });
   if (response.statusCode !== 204) throw new Error(`share: ${response.statusCode} ${response.body}`);
+}
+
+/**
+ * The owner's MirrorMaker supervisor (deploy/mirror/supervisor.ts) as `npm run mirror` runs it, reading `owner`'s
+ * plan with its data office key; `clusters` as in the clusters file. Stopped when the test ends.
+ */
+export function superviseMirror(t: TestContext, owner: TestGateway, clusters: Record<string, ClusterSettings>, options: { intervalMs?: number; restartDelayMs?: number } = {}): MirrorSupervisor {
+  const dir = mkdtempSync(join(tmpdir(), 'dx-mirror-'));
+  const supervisor = createMirrorSupervisor({
+    plan: () => readMirrorPlan({ gatewayUrl: owner.url, apiKey: owner.adminKey, clusters }),
+    dir,
+    intervalMs: options.intervalMs ?? 1000,
+    log: pino({ name: 'mirror', level: 'warn' }),
+    ...(options.restartDelayMs !== undefined ? { restartDelayMs: options.restartDelayMs } : {}),
+  });
+  t.teardown(async () => {
+    await supervisor.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  supervisor.start();
+  return supervisor;
+}
+
+/** A county's person resource of its department 余杭区公安分局 (ITEMS of the subscription tests), fed by an http-push connector. */
+export async function countyPersonResource(county: TestGateway, sharing: 'conditional' | 'unconditional' = 'conditional') {
+  const provider = await createDepartment(county.app, county.adminKey, 'YHGA', '余杭区公安分局');
+  const topic = freshTopicName('county');
+  const resource = (await county.app.inject({ method: 'POST', url: '/api/v1/catalog/resources', headers: bearer(county.adminKey), payload: { ...personResource(`${county.instance.instanceId}/000001`, topic, sharing), providerCode: 'YHGA', providerName: '余杭区公安分局' } })).json();
+  const connector = (await county.app.inject({ method: 'POST', url: '/api/v1/connectors', headers: bearer(provider.key), payload: { name: '户籍推送', type: 'http-push', schema: 'population.person', topic, config: { maxRecordsPerRequest: 1000 }, mapping: IDENTITY_MAPPING } })).json();
+  return { provider, topic, resource, connector };
 }
