@@ -4,7 +4,7 @@ import type { Db } from '../plugins/db.ts';
 /** A resource harvested from a peer, as the local catalogue shows it: read-only, linked to its original. */
 export interface HarvestedResource extends Omit<HarvestedDataset, 'iri'> {
   id: string;
-  origin: { peerId: string; instanceId: string; name: string };
+  origin: { peerId: string; instanceId: string; name: string; originalUrl: string };
   /** The dataset's IRI at its origin gateway. */
   originalUrl: string;
   harvestedAt: string;
@@ -18,7 +18,7 @@ export interface HarvestedQuery {
 }
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const SELECT = `SELECT h.id, json_build_object('peerId', p.id, 'instanceId', p.instance_id, 'name', p.name) AS origin, h.iri AS "originalUrl",
+const SELECT = `SELECT h.id, json_build_object('peerId', p.id, 'instanceId', p.instance_id, 'name', p.name, 'originalUrl', h.iri) AS origin, h.iri AS "originalUrl",
   h.code, h.name, h.summary, h.publisher, h.keywords, h.access_rights AS "accessRights", h.fields, ${iso('h.modified')} AS modified, ${iso('h.harvested_at')} AS "harvestedAt"
   FROM federation_harvested h JOIN federation_peers p ON p.id = h.peer_id`;
 const text = (n: number) => `($${n}::text IS NULL OR h.name ILIKE '%' || $${n} || '%' OR h.summary ILIKE '%' || $${n} || '%' OR h.code = $${n} OR h.keywords ? $${n})`;
@@ -28,6 +28,11 @@ export function createHarvestedStore(db: Db) {
   return {
     async get(id: string): Promise<HarvestedResource | undefined> {
       return (await db.query<HarvestedResource>(`${SELECT} WHERE h.id = $1`, [id])).rows[0];
+    },
+
+    /** Every harvested resource of the peers with these instance ids (all peers when undefined), for the catalogue search. */
+    async all(instanceIds?: readonly string[]): Promise<HarvestedResource[]> {
+      return (await db.query<HarvestedResource>(`${SELECT} WHERE ($1::text[] IS NULL OR p.instance_id = ANY ($1)) ORDER BY h.id`, [instanceIds ?? null])).rows;
     },
 
     /** A page of harvested resources, with the origin facet (来源平台) counted over the text filter alone. */

@@ -1,8 +1,10 @@
 import type { AuditActor, AuditLog } from '../audit/audit-log.ts';
 import type { PrincipalStore } from '../auth/principal-store.ts';
-import { dxError } from '../errors.ts';
+import { DxError, dxError } from '../errors.ts';
 import type { Db } from '../plugins/db.ts';
+import type { HostGuard } from '../security/host-guard.ts';
 import { publicKeyObject } from './instance-key.ts';
+import { vetPeerUrl } from './peer-client.ts';
 import type { NewPeer, Peer, PeerStore } from './peer-store.ts';
 
 export interface PeerRegistration {
@@ -19,7 +21,7 @@ const peerObject = (peer: Peer) => ({ type: 'federation-peer', id: peer.id });
  * transaction. A peer registered here gets an integrator principal (`peer-<instance id>`) that owns the
  * subscriptions the peer requests for its integrators.
  */
-export function createPeerService(deps: { db: Db; peers: PeerStore; principals: PrincipalStore; audit: AuditLog; ownInstanceId: string; ownPublicKey: string }) {
+export function createPeerService(deps: { db: Db; peers: PeerStore; principals: PrincipalStore; audit: AuditLog; ownInstanceId: string; ownPublicKey: string; guard: HostGuard }) {
   const { db, peers, principals, audit } = deps;
 
   function refuse(path: string, message: string): never {
@@ -36,6 +38,8 @@ export function createPeerService(deps: { db: Db; peers: PeerStore; principals: 
       if (input.instanceId === deps.ownInstanceId) refuse('instanceId', 'is the id of this gateway');
       if (input.publicKey === deps.ownPublicKey) refuse('publicKey', 'is the key of this gateway');
       if ((await peers.byInstance(input.instanceId)) !== undefined) throw dxError('DX_ERR_PEER_EXISTS');
+      // The gateway will call this URL: it must be on the allow-list now (and every call checks it again).
+      await vetPeerUrl(deps.guard, input.baseUrl).catch((err: unknown) => refuse('baseUrl', (err instanceof DxError && err.details?.[0]?.message) || (err as Error).message));
       try {
         return await db.transaction(async (client) => {
           const principal = await principals.insertPrincipal(client, { kind: 'integrator', name: `peer-${input.instanceId}`, description: `Peer gateway ${input.name}: the subscriptions it requests for its integrators` }, actor?.id ?? null);

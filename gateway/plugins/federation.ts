@@ -60,7 +60,7 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   const key = await loadInstanceKey(app.db, app.secretBox);
   app.log.info({ instanceId: options.instanceId, publicKey: key.publicKey, generated: key.generated }, 'federation instance key');
   const peers = createPeerStore(app.db);
-  const client = createPeerClient({ instanceId: options.instanceId, privateKey: key.privateKey, timeoutMs: options.timeoutMs });
+  const client = createPeerClient({ instanceId: options.instanceId, privateKey: key.privateKey, timeoutMs: options.timeoutMs, guard: app.pipeline.hostGuard });
   const harvester = createHarvester({ db: app.db, peers, client, audit: app.audit });
   const shared = createSharedCatalogue({ db: app.db, repository: app.catalog.repository });
   const harvested = createHarvestedStore(app.db);
@@ -101,7 +101,7 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   app.decorate('federation', {
     instance: { instanceId: options.instanceId, name: options.instanceName, publicKey: key.publicKey },
     peers,
-    service: createPeerService({ db: app.db, peers, principals: app.principals, audit: app.audit, ownInstanceId: options.instanceId, ownPublicKey: key.publicKey }),
+    service: createPeerService({ db: app.db, peers, principals: app.principals, audit: app.audit, ownInstanceId: options.instanceId, ownPublicKey: key.publicKey, guard: app.pipeline.hostGuard }),
     client,
     harvester,
     shared,
@@ -126,4 +126,4 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   }
 }
 
-export default fp(federationPlugin, { name: 'dx-federation', dependencies: ['dx-db', 'dx-kafka', 'dx-metrics', 'dx-secrets', 'dx-audit', 'dx-auth', 'dx-catalog', 'dx-subscriptions'] });
+export default fp(federationPlugin, { name: 'dx-federation', dependencies: ['dx-db', 'dx-kafka', 'dx-metrics', 'dx-secrets', 'dx-audit', 'dx-auth', 'dx-catalog', 'dx-subscriptions', 'dx-pipeline'] });

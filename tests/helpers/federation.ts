@@ -20,8 +20,8 @@ interface TestContext {
 }
 
 /** A gateway with its own database, listening on a loopback port so peers can call it; harvests only on demand. */
-export async function startGateway(t: TestContext, instanceId: string, name: string, options: { brokers?: string[]; env?: Record<string, string> } = {}): Promise<TestGateway> {
-  const gateway = await buildTestApp(t, { ...(options.brokers ? { brokers: options.brokers } : {}), env: { DX_INSTANCE_ID: instanceId, DX_INSTANCE_NAME: name, DX_FEDERATION_HARVEST_INTERVAL_MS: '0', ...options.env } });
+export async function startGateway(t: TestContext, instanceId: string, name: string, options: { brokers?: string[]; env?: Record<string, string>; hostResolver?: (host: string) => Promise<string[]> } = {}): Promise<TestGateway> {
+  const gateway = await buildTestApp(t, { ...(options.brokers ? { brokers: options.brokers } : {}), ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}), env: { DX_INSTANCE_ID: instanceId, DX_INSTANCE_NAME: name, DX_FEDERATION_HARVEST_INTERVAL_MS: '0', ...options.env } });
   const url = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const instance = (await gateway.app.inject({ url: '/api/v1/peers/self', headers: bearer(gateway.adminKey) })).json();
   return { ...gateway, url, instance };

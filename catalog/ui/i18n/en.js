@@ -1,8 +1,10 @@
 // UI strings in English. Keys match zh.js one for one; {name} is a placeholder.
 import disputes from './en-disputes.js';
+import federation from './en-federation.js';
 
 export default {
   ...disputes,
+  ...federation,
   'app.title': 'Data Sharing Exchange',
   'app.skip': 'Skip to main content',
 

@@ -1,8 +1,10 @@
 // 界面文字（中文，默认）。键与 en.js 一一对应；{name} 为占位符。
 import disputes from './zh-disputes.js';
+import federation from './zh-federation.js';
 
 export default {
   ...disputes,
+  ...federation,
   'app.title': '政务数据共享交换平台',
   'app.skip': '跳到主要内容',
 

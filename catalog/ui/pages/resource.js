@@ -4,6 +4,7 @@ import { formatDateTime, formatNumber, formatTime, label, language, t } from '..
 import { freshnessBadge } from '../widgets/freshness-badge.js';
 import { lineageDiagram, lineageList } from '../widgets/lineage-diagram.js';
 import { disputesSection } from '../widgets/resource-disputes.js';
+import { harvestedResourcePage } from './harvested-resource.js';
 import { throughputChart } from '../widgets/throughput-chart.js';
 
 const HOUR = 3_600_000;
@@ -163,8 +164,9 @@ function registerSection(register) {
 /** A resource: metadata, live statistics and freshness, information items, disputes, throughput and lineage. */
 export async function resourcePage(context) {
   const [id] = context.params;
-  const [resource, statistics, lineage, register] = await Promise.all([
-    api(`/api/v1/catalog/resources/${id}`),
+  const resource = await api(`/api/v1/catalog/resources/${id}`);
+  if (resource.readOnly) return harvestedResourcePage(resource, context.principal);
+  const [statistics, lineage, register] = await Promise.all([
     api(`/api/v1/catalog/resources/${id}/statistics`),
     api(`/api/v1/catalog/resources/${id}/lineage`),
     api(`/api/v1/catalog/resources/${id}/register`),

@@ -3,10 +3,12 @@ import { h } from '../dom.js';
 import { formatDateTime, formatNumber, label, t } from '../i18n/index.js';
 import { freshnessBadge } from '../widgets/freshness-badge.js';
 import { pager } from '../widgets/pager.js';
+import { originBadge } from './harvested-resource.js';
 
 const PAGE_SIZE = 20;
 /** Facets in the order shown, with the vocabulary group labelling their values (the provider's label is its name). */
 const FACETS = [
+  ['origin', null],
   ['provider', null],
   ['kind', 'kinds'],
   ['sharingType', 'sharingTypes'],
@@ -63,7 +65,25 @@ function facetGroup(facet, group, buckets, selected, query) {
   );
 }
 
+/** A resource harvested from a peer: its origin's badge instead of the local-only facets and freshness. */
+function harvestedItem(item) {
+  return h(
+    'li',
+    { class: 'result harvested', dataset: { resourceId: item.id, origin: item.origin.instanceId } },
+    h('h3', null, h('a', { href: `#/resources/${item.id}` }, item.name), ' ', originBadge(item.origin)),
+    h('p', { class: 'result-meta' }, h('span', { class: 'code' }, item.code), h('span', null, item.providerName)),
+    h('p', { class: 'result-summary' }, item.summary),
+    h(
+      'p',
+      { class: 'result-foot' },
+      h('span', { class: 'muted' }, t('search.items', { count: formatNumber(item.itemCount) })),
+      item.keywords.length > 0 ? h('span', { class: 'keywords' }, item.keywords.map((keyword) => h('span', { class: 'chip' }, keyword))) : null,
+    ),
+  );
+}
+
 function resultItem(item) {
+  if (item.origin) return harvestedItem(item);
   return h(
     'li',
     { class: 'result', dataset: { resourceId: item.id } },

@@ -13,8 +13,11 @@ import catalogExports from './exports.ts';
 import catalogInsights from './insights.ts';
 import catalogPublishers from './publishers.ts';
 import { indexQuery } from './query.ts';
-import { HistoryBody, ResourceDetailBody, ResourceParams, SearchBody, SearchQuery } from './schemas.ts';
+import { HarvestedDetailBody, HistoryBody, ResourceDetailBody, ResourceParams, SearchBody, SearchQuery } from './schemas.ts';
 import { facetsWithLabels, summaryOf } from './present.ts';
+import { presentHarvested } from '../federation/harvested.ts';
+import { harvestedMatching, mergePage, originFacet, originsOf } from './with-harvested.ts';
+import { FACETS } from '../../../catalog/search-index.ts';
 
 const tags = ['catalog'];
 
@@ -62,7 +65,16 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.decorateRequest('catalogResource', async function (this: FastifyRequest, id: string): Promise<Resource> {
     const resource = await repository.get(id);
-    if (!resource) throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
+    if (!resource) {
+      const harvested = this.method === 'GET' ? undefined : await app.federation.harvested.get(id);
+      if (harvested) {
+        throw dxError('DX_ERR_FEDERATION_READ_ONLY', {
+          message: `Resource ${harvested.code} is harvested from ${harvested.origin.name} (${harvested.origin.instanceId}) and read-only here; its original is ${harvested.originalUrl}`,
+          details: [{ path: 'id', message: 'is a harvested resource' }],
+        });
+      }
+      throw dxError('DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
+    }
     this.authorize({ departmentCode: resource.providerCode }, 'DX_ERR_CATALOG_RESOURCE_NOT_FOUND');
     return resource;
   });
@@ -76,17 +88,24 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: SearchBody, ...AUTHENTICATED_ERRORS },
     },
   }, async (request) => {
-    const { sort, order, limit, offset, ...filters } = request.query;
+    const { sort, order, limit, offset, origin, ...filters } = request.query;
     const query = indexQuery(filters, { sort, order, limit, offset });
-    const result = await search.search(query);
+    const sources = originsOf(query, origin);
+    // Both lists from their start to the end of the page: the page is cut from them merged.
+    const [result, harvested] = await Promise.all([
+      sources.local ? search.search({ ...query, offset: 0, limit: offset + limit }) : undefined,
+      sources.harvested ? app.federation.harvested.all(sources.peers).then((resources) => harvestedMatching(resources, query)) : [],
+    ]);
+    const local = result ? result.hits.map((hit) => ({ ...summaryOf(hit, result.lastRecords), origin: null, readOnly: false })) : [];
+    const localTotal = result?.total ?? 0;
     return {
-      total: result.total,
+      total: localTotal + harvested.length,
       limit,
       offset,
       sort: query.sort,
       order: query.order,
-      items: result.hits.map((hit) => summaryOf(hit, result.lastRecords)),
-      facets: facetsWithLabels(result.facets),
+      items: mergePage(local, harvested, query),
+      facets: { ...(result ? facetsWithLabels(result.facets) : facetsWithLabels(Object.fromEntries(FACETS.map((facet) => [facet, []])) as unknown as Parameters<typeof facetsWithLabels>[0])), origin: originFacet(localTotal, harvested) },
     };
   });
 
@@ -109,11 +128,18 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/v1/catalog/resources/:id', {
     config: { action: 'catalog:read' },
-    schema: { tags, summary: 'A resource with its items and the connectors feeding it', params: ResourceParams, response: { 200: ResourceDetailBody, ...AUTHENTICATED_ERRORS } },
+    schema: {
+      tags,
+      summary: 'A resource with its items and the connectors feeding it; a harvested one read-only, with its origin and where to request it',
+      params: ResourceParams,
+      response: { 200: Type.Union([ResourceDetailBody, HarvestedDetailBody]), ...AUTHENTICATED_ERRORS },
+    },
   }, async (request) => {
+    const harvested = await app.federation.harvested.get(request.params.id);
+    if (harvested) return { ...presentHarvested(harvested), request: { method: 'POST' as const, href: '/api/v1/federation/requests' as const, harvestedId: harvested.id } };
     const resource = await request.catalogResource(request.params.id);
     const lineage = await app.catalog.lineage.forResource(resource, request.principal as Principal);
-    return { ...resource, connectors: lineage.connectors.map(({ connectorId, name, departmentCode, type, state }) => ({ id: connectorId, name, departmentCode, type, state })) };
+    return { ...resource, origin: null, readOnly: false as const, connectors: lineage.connectors.map(({ connectorId, name, departmentCode, type, state }) => ({ id: connectorId, name, departmentCode, type, state })) };
   });
 
   app.put('/api/v1/catalog/resources/:id', {

@@ -6,6 +6,7 @@ import { CATALOGUE_KINDS, FRESHNESS_STATES, RESOURCE_FORMATS, SHARING_TYPES, UPD
 import { StringEnum } from '../../string-enum.ts';
 import { Uuid } from '../schemas.ts';
 import { DisputeSummaryBody } from '../disputes/schemas.ts';
+import { HarvestedBody } from '../federation/harvested.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -28,6 +29,7 @@ export const SearchQuery = Type.Composite(
   [
     Type.Object(filterProperties),
     Type.Object({
+      origin: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: '^(local|[0-9A-Za-z-]+)$' }), { description: 'Origin platforms (来源平台): local for this gateway, or the instance id of a peer whose harvested resources to list' })),
       limit: Type.Integer({ minimum: 1, maximum: 200, default: 20, description: 'Page size (at most 200)' }),
       offset: Type.Integer({ minimum: 0, default: 0, description: 'Resources to skip' }),
     }),
@@ -41,23 +43,31 @@ export const SearchQuery = Type.Composite(
 
 const FreshnessSummary = Type.Object({ state: StringEnum(FRESHNESS_STATES), lastRecordAt: Nullable(Timestamp) });
 
+/** Where a harvested resource comes from: null for this gateway's own. */
+export const OriginBody = Type.Object(
+  { instanceId: Type.String(), name: Type.String({ description: 'The origin platform (来源平台)' }), peerId: Uuid, originalUrl: Type.String({ description: "The dataset's IRI at its origin gateway" }) },
+  { description: 'The peer gateway a harvested resource comes from; null for a resource of this gateway' },
+);
+
 export const ResourceSummaryBody = Type.Object({
   id: Uuid,
   code: Type.String(),
   name: Type.String(),
-  kind: Type.String(),
-  providerCode: Type.String(),
+  kind: Nullable(Type.String({ description: 'Null for a harvested resource, as are format, sharingType, updateCycle, publishDate and freshness' })),
+  providerCode: Type.String({ description: "A harvested resource: the origin's instance id" }),
   providerName: Type.String(),
   summary: Type.String(),
   keywords: Type.Array(Type.String()),
-  format: Type.String(),
-  sharingType: Type.String(),
-  updateCycle: Type.String(),
-  publishDate: Type.String({ format: 'date' }),
+  format: Nullable(Type.String()),
+  sharingType: Nullable(Type.String()),
+  updateCycle: Nullable(Type.String()),
+  publishDate: Nullable(Type.String({ format: 'date' })),
   updatedAt: Timestamp,
   topic: Nullable(Type.String()),
   itemCount: Type.Integer(),
-  freshness: FreshnessSummary,
+  freshness: Nullable(FreshnessSummary),
+  origin: Nullable(OriginBody),
+  readOnly: Type.Boolean({ description: 'True for a harvested resource: its owner changes it at its origin gateway' }),
 });
 
 const Bucket = Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() });
@@ -69,8 +79,8 @@ export const SearchBody = Type.Object({
   sort: StringEnum(SORT_KEYS),
   order: StringEnum(['asc', 'desc'] as const),
   items: Type.Array(ResourceSummaryBody),
-  facets: Type.Object(Object.fromEntries(FACETS.map((facet) => [facet, Type.Array(Bucket)])) as Record<(typeof FACETS)[number], ReturnType<typeof Type.Array<typeof Bucket>>>, {
-    description: 'Counts over the whole filtered result, most frequent first',
+  facets: Type.Object(Object.fromEntries([...FACETS, 'origin'].map((facet) => [facet, Type.Array(Bucket)])) as Record<(typeof FACETS)[number] | 'origin', ReturnType<typeof Type.Array<typeof Bucket>>>, {
+    description: 'Counts over the whole filtered result, most frequent first; origin (来源平台): local and each peer',
   }),
 });
 
@@ -80,6 +90,19 @@ export const ResourceDetailBody = Type.Composite([
     connectors: Type.Array(Type.Object({ id: Uuid, name: Type.String(), departmentCode: Type.String(), type: Type.String(), state: Type.String() }), {
       description: "Connectors publishing on the resource's topic",
     }),
+    origin: Type.Null({ description: "Null: this gateway's own resource" }),
+    readOnly: Type.Literal(false),
+  }),
+]);
+
+/** A harvested resource, read-only here: an integrator requests it through the federation request route. */
+export const HarvestedDetailBody = Type.Composite([
+  HarvestedBody,
+  Type.Object({
+    request: Type.Object(
+      { method: Type.Literal('POST'), href: Type.Literal('/api/v1/federation/requests'), harvestedId: Uuid },
+      { description: 'Where an integrator requests it: forwarded to the origin gateway, whose provider decides' },
+    ),
   }),
 ]);
 

@@ -8,7 +8,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 
 export const HarvestedBody = Type.Object({
   id: Uuid,
-  origin: Type.Object({ peerId: Uuid, instanceId: Type.String(), name: Type.String({ description: 'The origin platform (来源平台)' }) }),
+  origin: Type.Object({ peerId: Uuid, instanceId: Type.String(), name: Type.String({ description: 'The origin platform (来源平台)' }), originalUrl: Type.String() }),
   badge: Type.String({ description: 'What the UI shows beside the name: 来源：<origin>' }),
   readOnly: Type.Literal(true),
   originalUrl: Type.String({ description: "The dataset's IRI at its origin gateway" }),
@@ -25,10 +25,12 @@ export const HarvestedBody = Type.Object({
 
 const HarvestedParams = Type.Object({ id: Uuid });
 
+/** A harvested resource as answered: with the badge the UI shows (来源：<origin>), read-only. */
+export const presentHarvested = <T extends { origin: { name: string } }>(resource: T) => ({ ...resource, badge: `来源：${resource.origin.name}`, readOnly: true as const });
+
 /** Resources harvested from peers: searched with the origin facet (来源平台), shown with a badge, never written here. */
 const harvestedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const store = app.federation.harvested;
-  const present = <T extends { origin: { name: string } }>(resource: T) => ({ ...resource, badge: `来源：${resource.origin.name}`, readOnly: true as const });
 
   async function harvested(id: string) {
     const resource = await store.get(id);
@@ -49,13 +51,13 @@ const harvestedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const page = await store.search(request.query);
-    return { ...page, items: page.items.map(present) };
+    return { ...page, items: page.items.map(presentHarvested) };
   });
 
   app.get('/api/v1/federation/resources/:id', {
     config: { action: 'federation:catalog:read' },
     schema: { tags, summary: 'A harvested resource with its origin and requestable fields', params: HarvestedParams, response: { 200: HarvestedBody, ...AUTHENTICATED_ERRORS } },
-  }, async (request) => present(await harvested(request.params.id)));
+  }, async (request) => presentHarvested(await harvested(request.params.id)));
 
   for (const method of ['PUT', 'DELETE'] as const) {
     app.route({

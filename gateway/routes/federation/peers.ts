@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal.ts';
-import { dxError } from '../../errors.ts';
+import { DxError, dxError } from '../../errors.ts';
 import type { Peer } from '../../federation/peer-store.ts';
 import { PeerUnreachable } from '../../federation/peer-client.ts';
 import { AUTHENTICATED_ERRORS, ErrorBody } from '../schemas.ts';
@@ -83,6 +83,7 @@ const peerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return await federation.harvester.harvest(peer, request.principal, { full: request.query.full });
     } catch (err) {
       if (err instanceof PeerUnreachable) throw dxError('DX_ERR_PEER_UNAVAILABLE', { cause: err });
+      if (err instanceof DxError) throw err;
       throw dxError('DX_ERR_PEER_REFUSED', { message: `The harvest failed: ${(err as Error).message}`, details: [{ path: 'id', message: (err as Error).message }], cause: err });
     }
   });

@@ -1,0 +1,20 @@
+// UI strings of the cascaded catalogue (resources harvested from peer gateways) in English; en.js includes them.
+export default {
+  'facet.origin': 'Origin platform',
+  'origin.badge': 'From {name}',
+  'origin.readOnly': 'Harvested from {name}: read-only here; its owner maintains it at the origin platform.',
+  'origin.original': 'See the original at its origin platform',
+  'origin.publisher': 'Provider',
+  'origin.modified': 'Changed at its origin',
+  'origin.harvested': 'Harvested',
+  'origin.fields': 'Requestable items',
+  'origin.field': 'Field',
+  'origin.fieldName': 'Name',
+  'origin.masking': 'Masking',
+  'origin.request': 'Request',
+  'origin.requestHint': 'The request, with its purpose, legal basis and items, goes to the origin platform, where the provider department decides.',
+  'origin.purpose': 'Purpose',
+  'origin.legalBasis': 'Legal basis',
+  'origin.submit': 'Send the request',
+  'origin.requested': 'Request forwarded, status: {status}',
+};

@@ -1,0 +1,20 @@
+// 级联目录（从对等平台采集的资源）的界面文字；zh.js 引入。键与英文版一一对应。
+export default {
+  'facet.origin': '来源平台',
+  'origin.badge': '来源：{name}',
+  'origin.readOnly': '此资源采集自{name}，在本平台只读；由其所有者在来源平台维护。',
+  'origin.original': '在来源平台查看原始资源',
+  'origin.publisher': '提供方',
+  'origin.modified': '来源平台更新于',
+  'origin.harvested': '采集于',
+  'origin.fields': '可申请的信息项',
+  'origin.field': '字段',
+  'origin.fieldName': '名称',
+  'origin.masking': '脱敏',
+  'origin.request': '申请使用',
+  'origin.requestHint': '申请连同用途、依据和所需信息项转发至来源平台，由其提供部门审批。',
+  'origin.purpose': '用途',
+  'origin.legalBasis': '依据',
+  'origin.submit': '提交申请',
+  'origin.requested': '申请已转发，状态：{status}',
+};
