@@ -7,11 +7,10 @@ import type { DeliveredRecord } from '../subscriptions/delivered-record.ts';
 import type { ParkedBatch } from '../subscriptions/model.ts';
 import { startWebhookWorker } from '../subscriptions/webhook-worker.ts';
 import { firstCopies, mirroredRecord } from './mirror-records.ts';
-import { mirroredTopic } from './mirrored-topic.ts';
 import type { FederatedDeliveryMode, OutgoingRequest, OutgoingRequests } from './outgoing-requests.ts';
 
 /** An outgoing request that may receive records now, with the name of its mirrored topic here. */
-export type DeliverableRequest = OutgoingRequest & { topic: string; mirroredTopic: string };
+export type DeliverableRequest = OutgoingRequest & { mirroredTopic: string };
 
 export interface MirrorDeliveryDependencies extends Pick<DeliveryDependencies, 'kafka' | 'hostGuard' | 'webhook' | 'secrets' | 'log' | 'clock'> {
   db: Db;
@@ -29,9 +28,9 @@ export const mirrorDeliveryGroup = (requestId: string) => `dx-gateway.fed.${requ
  */
 export async function deliverableRequest(deps: Pick<MirrorDeliveryDependencies, 'outgoing' | 'clock'>, requestId: string, mode: FederatedDeliveryMode): Promise<DeliverableRequest | undefined> {
   const request = await deps.outgoing.get(requestId);
-  if (!request || request.status !== 'active' || request.deliveryMode !== mode || request.topic === null || request.parked !== null) return undefined;
+  if (!request || request.status !== 'active' || request.deliveryMode !== mode || request.mirroredTopic === null || request.parked !== null) return undefined;
   if (request.expiresAt !== null && Date.parse(request.expiresAt) <= deps.clock().getTime()) return undefined;
-  return { ...request, topic: request.topic, mirroredTopic: mirroredTopic(request.peer.instanceId, request.topic) };
+  return { ...request, mirroredTopic: request.mirroredTopic };
 }
 
 /** The records of one partition's mirrored messages to deliver: as the owner projected them, each copy once. */

@@ -33,6 +33,8 @@ export interface OutgoingRequest {
   expiresAt: string | null;
   /** The owner's projected topic, once active; mirrored here as `<owner instance id>.<topic>`. */
   topic: string | null;
+  /** Where the records arrive in this cluster, once active; kept after the request closes (its ACLs are removed by it). */
+  mirroredTopic: string | null;
   /** How this gateway delivers the mirrored topic to the integrator (docs/federation.md). */
   deliveryMode: FederatedDeliveryMode;
   webhookUrl: string | null;
@@ -50,7 +52,7 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 const SELECT = `SELECT f.id, json_build_object('id', p.id, 'instanceId', p.instance_id, 'name', p.name) AS peer, f.remote_id AS "remoteId",
   f.harvested_id AS "harvestedId", f.resource_code AS "resourceCode", f.integrator_id AS "integratorId", f.purpose, f.legal_basis AS "legalBasis",
   f.requested_fields AS "requestedFields", f.approved_fields AS "approvedFields", f.status, f.reason, to_char(f.reply_due, 'YYYY-MM-DD') AS "replyDue",
-  ${iso('f.expires_at')} AS "expiresAt", f.topic, f.delivery_mode AS "deliveryMode", f.webhook_url AS "webhookUrl", f.webhook_max_attempts AS "webhookMaxAttempts",
+  ${iso('f.expires_at')} AS "expiresAt", f.topic, f.mirrored_topic AS "mirroredTopic", f.delivery_mode AS "deliveryMode", f.webhook_url AS "webhookUrl", f.webhook_max_attempts AS "webhookMaxAttempts",
   f.kafka_acl AS "kafkaAcl", f.delivered::float8 AS delivered, ${iso('f.last_delivered_at')} AS "lastDeliveredAt", f.parked, ${iso('f.created_at')} AS "createdAt", ${iso('f.updated_at')} AS "updatedAt"
   FROM federation_requests f JOIN federation_peers p ON p.id = f.peer_id WHERE f.direction = 'outgoing'`;
 
