@@ -2,6 +2,7 @@ import { Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafkaClient, type KafkaAdmin, type KafkaClient, type KafkaConnection } from './client.ts';
 import { createReadinessProbe } from './readiness-probe.ts';
+import { createRecoveringProducer } from './recovering-producer.ts';
 
 export interface KafkaOptions {
   connection: KafkaConnection;
@@ -32,7 +33,7 @@ export interface KafkaService {
 
 export function createKafkaService(options: KafkaOptions, log: Logger): KafkaService {
   const client = createKafkaClient(options.connection, log);
-  const producer = client.producer({
+  const producer = createRecoveringProducer(() => client.producer({
     idempotent: true,
     maxInFlightRequests: 5,
     allowAutoTopicCreation: false,
@@ -41,7 +42,7 @@ export function createKafkaService(options: KafkaOptions, log: Logger): KafkaSer
     retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3000 },
     // Murmur2, as the Java client: records with one key land on the same partition whoever produces them.
     createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  }), log);
   const admin = client.admin();
   const probe = createReadinessProbe(client);
   const known = new Map<string, Promise<void>>();
