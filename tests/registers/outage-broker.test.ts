@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ensureLocalKafka, stopLocalKafka } from '../../gateway/kafka/local-broker/local-kafka.ts';
 import { createValueDecoder } from '../../gateway/registers/decode.ts';
+import { bearer } from '../helpers/app.ts';
 import { startDedicatedKafka, warmUpKafka } from '../helpers/dedicated-kafka.ts';
 import { captureLogs, resourceMetric } from './outage-world.ts';
 import { compareRegisterWithTopic, topicHighs, waitForRegisterAtEnd } from './register-equals-topic.ts';
@@ -36,8 +37,11 @@ t.test('a broker killed mid-materialisation and restarted: the materialiser retr
   t.equal(down.checks.kafka.ok, false, 'readiness names the broker');
   t.match(down.registers.retrying, [{ id: `${resourceId}:1`, resourceId, error: String }], 'readiness names the materialiser retrying');
   t.equal(await resourceMetric(world.app, 'dx_register_materialiser_up', resourceId), 0, 'the gauge shows it down');
+  const page = await world.app.inject({ method: 'GET', url: `/api/v1/catalog/resources/${resourceId}/register`, headers: bearer(world.adminKey) });
+  t.equal(page.statusCode, 503, 'the register page, which shows the lag, answers 503');
+  t.equal(page.json().code, 'DX_ERR_KAFKA_UNAVAILABLE');
   // Several attempts while the broker stays down.
-  await new Promise((resolve) => setTimeout(resolve, 8000));
+  await new Promise((resolve) => setTimeout(resolve, 5000));
   t.equal(logs.count('register materialiser down; retrying with backoff until it resumes'), 1, 'the outage is logged once, not per retry');
 
   await ensureLocalKafka(options);
