@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   DX_ERR_CATALOG_RESOURCE_NOT_FOUND: { status: 404, message: 'No such catalogue resource' },
   DX_ERR_CATALOG_CODE_TAKEN: { status: 409, message: 'Another resource has this resource code' },
   DX_ERR_CATALOG_TOPIC_TAKEN: { status: 409, message: 'Another resource is published on this topic' },
+  DX_ERR_CATALOG_METHOD_NOT_ALLOWED: { status: 405, message: 'Catalogue resources are changed with PUT and never deleted; their history keeps every version' },
   DX_ERR_CATALOG_VERSION_CONFLICT: { status: 409, message: 'The resource changed since the version sent; reload it and apply the change again' },
   DX_ERR_SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'No such subscription' },
   DX_ERR_SUBSCRIPTION_NOT_SHARED: { status: 400, message: 'The resource is not shared and cannot be requested' },

@@ -1,9 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
-import { generateApiKey } from '../../gateway/auth/api-key.ts';
-import { loadConfig } from '../../gateway/config.ts';
-import { startGateway } from '../../gateway/start.ts';
+import { fileURLToPath } from 'node:url';
 import { createApi, type Api } from './seed.ts';
 
 export const COUNTY = { instanceId: '330110', name: '余杭区政务数据共享交换平台' };
@@ -31,21 +28,35 @@ async function findOrCreate<T extends { id: string }>(list: () => Promise<T[]>, 
   return (await list()).find(match) ?? create();
 }
 
+/** A county gateway started by `launchCountyGateway`: its address and its data office key. */
+export interface CountyGateway {
+  url: string;
+  adminKey: string;
+}
+
 /**
- * `npm run demo -- --county`: a second gateway, the county's, beside the city's (port + 1, its own embedded database
- * in DATA_DIR/county, the same local broker), already peered with it: the county shares a resource, the city has
- * harvested it and a city integrator has requested it across the gateways.
+ * `npm run demo -- --county`: the county's gateway beside the city's, in a process of its own (port + 1, its own
+ * embedded database in DATA_DIR/county, the same broker). Ends with the city's process.
  */
-export async function startCountyPeer(city: { url: string; api: Api; instanceId: string }, dataDir: string, port: number, log: Logger): Promise<{ url: string; adminKey: string; integratorKey: string }> {
-  const countyDir = join(dataDir, 'county');
-  mkdirSync(countyDir, { recursive: true });
-  const tokenFile = join(countyDir, 'demo-admin-token');
-  const adminKey = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : generateApiKey();
-  writeFileSync(tokenFile, adminKey, { mode: 0o600 });
-  const { DATABASE_URL: _ignored, ...env } = process.env;
-  const config = loadConfig({ ...env, DX_ALLOWED_HOSTS: '127.0.0.0/8,::1', DATA_DIR: countyDir, PORT: String(port), DX_ADMIN_TOKEN: adminKey, DX_INSTANCE_ID: COUNTY.instanceId, DX_INSTANCE_NAME: COUNTY.name, DX_FEDERATION_HARVEST_INTERVAL_MS: '30000' });
-  const county = await startGateway(config, log.child({ gateway: 'county' }));
-  const url = county.url.replace('0.0.0.0', '127.0.0.1');
+export function launchCountyGateway(dataDir: string, port: number): Promise<CountyGateway> {
+  const child = fork(fileURLToPath(new URL('./county-process.ts', import.meta.url)), [], {
+    execArgv: ['--max-semi-space-size=8', '--v8-pool-size=1', '--import=tsx'],
+    env: { ...process.env, PORT: String(port), DEMO_COUNTY_DIR: join(dataDir, 'county') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  process.once('exit', () => child.kill('SIGTERM'));
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as CountyGateway));
+    child.once('exit', (code) => reject(new Error(`the county gateway exited (${code}) before it was ready`)));
+  });
+}
+
+/**
+ * Peers the county gateway with the city's: the county shares a resource, the city harvests it and a city
+ * integrator requests it across the gateways. Idempotent: a second start finds what the first made.
+ */
+export async function peerCounty(city: { url: string; api: Api }, county: CountyGateway): Promise<{ url: string; adminKey: string; integratorKey: string }> {
+  const { url, adminKey } = county;
   const countyApi = createApi(url, adminKey);
 
   const cityIdentity = await city.api('GET', '/api/v1/peers/self');

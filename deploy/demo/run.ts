@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { ensureGeneratedKeyFile } from '../../gateway/security/secret-key.ts';
 import { startGateway } from '../../gateway/start.ts';
-import { COUNTY, startCountyPeer } from './county.ts';
+import { COUNTY, launchCountyGateway, peerCounty } from './county.ts';
 import { createApi, ensureDemoConnectors, ensureDepartments } from './seed.ts';
 import { addResidents, createResidentsTable, demoFixtures, dropCompaniesCsv, licenceBatch } from './sources.ts';
 
@@ -30,6 +30,9 @@ try {
   process.exit(2);
 }
 const log = createLogger(config.LOG_LEVEL);
+// --county: a second, county gateway beside this one, started at once in its own process, then peered.
+const countyStarting = process.argv.includes('--county') ? launchCountyGateway(dataDir, config.PORT + 1) : undefined;
+countyStarting?.catch(() => undefined);
 if (config.DX_SECRET_KEY === undefined && config.DX_SECRET_KEY_FILE === join(dataDir, 'secret.key')) {
   log.warn({ path: config.DX_SECRET_KEY_FILE }, 'demo: secrets are sealed with a key generated into the data folder; set DX_SECRET_KEY or DX_SECRET_KEY_FILE in production');
 }
@@ -38,6 +41,8 @@ const gateway = await startGateway(config, log);
 const url = gateway.url.replace('0.0.0.0', '127.0.0.1');
 const api = createApi(url, adminKey);
 const demoLog = log.child({ component: 'demo' });
+// Peered (shared, harvested, requested) while the city's demo sources are set up.
+const countyPeered = countyStarting?.then((started) => peerCounty({ url, api }, started));
 
 // The demo's "department database": the machine's PostgreSQL when there is one, as a real department's would be.
 const sourceUrl = new URL(process.env.DEMO_SOURCE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
@@ -81,8 +86,8 @@ if (residentsAvailable) {
   }, 10_000).unref();
 }
 
-// --county: a second, county gateway beside this one, already peered, with a harvested resource and a request.
-const county = process.argv.includes('--county') ? await startCountyPeer({ url, api, instanceId: config.DX_INSTANCE_ID }, dataDir, config.PORT + 1, log) : undefined;
+const county = await countyPeered;
+demoLog.info({ seconds: Math.round(process.uptime()) }, 'demo ready');
 
 process.stdout.write(
   [
@@ -90,8 +95,9 @@ process.stdout.write(
     `The gateway runs at ${url} with demo data flowing in:`,
     ...(county
       ? [
-          `  county gateway ${county.url} (${COUNTY.name}, data office API key ${county.adminKey}), peered:`,
-          `  harvested      ${url}/api/v1/federation/resources   cross-gateway request ${url}/api/v1/federation/requests (integrator 城市大脑, API key ${county.integratorKey})`,
+          `  county gateway ${county.url} (${COUNTY.name}, data office API key ${county.adminKey}), peered; look at:`,
+          `  harvested      ${url}/ui/#/search?origin=${COUNTY.instanceId}   (the catalogue, facet 来源平台; API ${url}/api/v1/catalog/resources?origin=${COUNTY.instanceId})`,
+          `  cross-gateway  ${url}/api/v1/federation/requests   (sign in as integrator 城市大脑, API key ${county.integratorKey}; the county's side: ${county.url}/api/v1/subscriptions)`,
         ]
       : []),
     `  catalogue UI   ${url}/ui/`,

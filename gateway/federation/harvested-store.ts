@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { HarvestedDataset } from './dcat-reader.ts';
 import type { Db } from '../plugins/db.ts';
 
@@ -24,7 +25,11 @@ const SELECT = `SELECT h.id, json_build_object('peerId', p.id, 'instanceId', p.i
 const text = (n: number) => `($${n}::text IS NULL OR h.name ILIKE '%' || $${n} || '%' OR h.summary ILIKE '%' || $${n} || '%' OR h.code = $${n} OR h.keywords ? $${n})`;
 const WHERE = `WHERE ($1::text IS NULL OR p.instance_id = $1) AND ${text(2)}`;
 
+/** How long one read of every harvested resource serves catalogue searches; a harvest on this instance resets it. */
+export const HARVESTED_SNAPSHOT_TTL_MS = 500;
+
 export function createHarvestedStore(db: Db) {
+  let snapshot: { readAt: number; rows: Promise<HarvestedResource[]> } | undefined;
   return {
     async get(id: string): Promise<HarvestedResource | undefined> {
       return (await db.query<HarvestedResource>(`${SELECT} WHERE h.id = $1`, [id])).rows[0];
@@ -32,7 +37,20 @@ export function createHarvestedStore(db: Db) {
 
     /** Every harvested resource of the peers with these instance ids (all peers when undefined), for the catalogue search. */
     async all(instanceIds?: readonly string[]): Promise<HarvestedResource[]> {
-      return (await db.query<HarvestedResource>(`${SELECT} WHERE ($1::text[] IS NULL OR p.instance_id = ANY ($1)) ORDER BY h.id`, [instanceIds ?? null])).rows;
+      const now = performance.now();
+      if (snapshot === undefined || now - snapshot.readAt >= HARVESTED_SNAPSHOT_TTL_MS) {
+        const reading = db.query<HarvestedResource>(`${SELECT} ORDER BY h.id`).then((result) => result.rows);
+        const taken = { readAt: now, rows: reading };
+        snapshot = taken;
+        reading.catch(() => snapshot === taken && (snapshot = undefined));
+      }
+      const rows = await snapshot.rows;
+      return instanceIds === undefined ? rows : rows.filter((row) => instanceIds.includes(row.origin.instanceId));
+    },
+
+    /** Call after harvested resources changed on this instance (a harvest, a peer removed): the next search reads them again. */
+    changed(): void {
+      snapshot = undefined;
     },
 
     /** A page of harvested resources, with the origin facet (来源平台) counted over the text filter alone. */

@@ -21,7 +21,7 @@ export interface HarvestOutcome {
  * from its last harvest's time on (modifiedSince), every dataset upserted; datasets the peer's catalogue no longer
  * lists are deleted here. Changes and the new watermark are written in one transaction with their audit entry.
  */
-export function createHarvester(deps: { db: Db; peers: PeerStore; client: PeerClient; audit: AuditLog }) {
+export function createHarvester(deps: { db: Db; peers: PeerStore; client: PeerClient; audit: AuditLog; changed?: () => void }) {
   async function fetchAll(peer: Peer, since: string | null) {
     const datasets: HarvestedDataset[] = [];
     let listed: string[] | null = null;
@@ -78,6 +78,7 @@ export function createHarvester(deps: { db: Db; peers: PeerStore; client: PeerCl
         }
         return result;
       });
+      if (outcome.upserted > 0 || outcome.deleted > 0) deps.changed?.();
       return outcome;
     },
   };

@@ -61,9 +61,9 @@ async function federationPlugin(app: FastifyInstance, options: FederationOptions
   app.log.info({ instanceId: options.instanceId, publicKey: key.publicKey, generated: key.generated }, 'federation instance key');
   const peers = createPeerStore(app.db);
   const client = createPeerClient({ instanceId: options.instanceId, privateKey: key.privateKey, timeoutMs: options.timeoutMs, guard: app.pipeline.hostGuard });
-  const harvester = createHarvester({ db: app.db, peers, client, audit: app.audit });
-  const shared = createSharedCatalogue({ db: app.db, repository: app.catalog.repository });
   const harvested = createHarvestedStore(app.db);
+  const harvester = createHarvester({ db: app.db, peers, client, audit: app.audit, changed: () => harvested.changed() });
+  const shared = createSharedCatalogue({ db: app.db, repository: app.catalog.repository });
   const outgoing = createOutgoingRequests({ db: app.db, audit: app.audit, peers, harvested, client });
   const extraWork: (() => Promise<void>)[] = [() => outgoing.sync()];
   const endOffset = createTopicEndOffset(app.kafka.admin);

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { dxError } from '../errors.ts';
+import { isKafkaError } from '../kafka/errors.ts';
 import { cleanText } from '../pipeline/mapping/normalise.ts';
 import type { Db } from '../plugins/db.ts';
 import type { KafkaService } from '../plugins/kafka.ts';
@@ -21,6 +22,11 @@ export interface RegisterServiceDependencies {
 
 const LOOKUP_DAYS = 30;
 
+/** The lag needs the topic's ends: a broker that cannot be asked is a 503, as for every other call that needs it. */
+function brokerUnavailable(err: unknown): never {
+  throw isKafkaError(err) ? dxError('DX_ERR_KAFKA_UNAVAILABLE', { cause: err }) : err;
+}
+
 /** The register of a resource as its page shows it, its rebuild, and the lookups of one entity. */
 export function createRegisterService(deps: RegisterServiceDependencies) {
   async function enabled(resourceId: string) {
@@ -34,7 +40,7 @@ export function createRegisterService(deps: RegisterServiceDependencies) {
       const summary = await deps.store.summary(resource.id);
       if (!summary) return { enabled: false as const };
       const [lag, lookupsPerDay, alerts] = await Promise.all([
-        resource.topic === null ? { records: 0, seconds: 0 } : registerLag(deps, { resourceId: resource.id, topic: resource.topic }, summary.activeGeneration),
+        resource.topic === null ? { records: 0, seconds: 0 } : registerLag(deps, { resourceId: resource.id, topic: resource.topic }, summary.activeGeneration).catch(brokerUnavailable),
         deps.usage.perDay(resource.id, LOOKUP_DAYS),
         withAlerts ? deps.usage.alertsOf(resource.id) : [],
       ]);

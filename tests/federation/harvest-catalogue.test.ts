@@ -80,6 +80,14 @@ t.test('a harvested resource answers read-only, with where to request it; changi
   const put = await city.app.inject({ method: 'PUT', url: `/api/v1/catalog/resources/${id}`, headers: bearer(city.adminKey), payload: { ...topicResourceBody('SZJ', 'dx.test.x', '改名'), version: 1 } });
   t.equal(put.statusCode, 409);
   t.match(put.json(), { code: 'DX_ERR_FEDERATION_READ_ONLY', message: /余杭区平台.*read-only/, details: [{ path: 'id' }] });
+  for (const method of ['PATCH', 'DELETE'] as const) {
+    const refused = await city.app.inject({ method, url: `/api/v1/catalog/resources/${id}`, headers: bearer(city.adminKey), payload: {} });
+    t.equal(refused.statusCode, 409, method);
+    t.match(refused.json(), { code: 'DX_ERR_FEDERATION_READ_ONLY', details: [{ path: 'id' }] });
+    const local = await city.app.inject({ method, url: `/api/v1/catalog/resources/${cityHousing}`, headers: bearer(city.adminKey), payload: {} });
+    t.equal(local.statusCode, 405, `${method} of a local resource`);
+    t.match(local.json(), { code: 'DX_ERR_CATALOG_METHOD_NOT_ALLOWED', details: [{ path: 'method' }] });
+  }
   const local = await city.app.inject({ url: `/api/v1/catalog/resources/${cityHousing}`, headers: bearer(city.adminKey) });
   t.match(local.json(), { readOnly: false, origin: null });
 });

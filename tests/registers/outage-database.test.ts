@@ -57,7 +57,7 @@ t.test('the database cut off mid-materialisation and restored: lookups answer 50
   t.equal(readiness.registers.materialisers, 'retrying');
   t.equal(await resourceMetric(world.app, 'dx_register_materialiser_up', resourceId), 0, 'the gauge shows it down');
   // Several attempts while the database stays cut off.
-  await new Promise((resolve) => setTimeout(resolve, 8000));
+  await new Promise((resolve) => setTimeout(resolve, 5000));
   const downLines = logs.lines.filter((line) => line.msg === 'register materialiser down; retrying with backoff until it resumes');
   t.equal(downLines.filter((line) => line.materialiser === `${resourceId}:1`).length, 1, 'the outage is logged once, not per retry');
   t.ok(downLines.filter((line) => line.materialiser === 'sync').length <= 1, "the runtime's failing sync is logged once at most");

@@ -167,6 +167,17 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return result.resource;
   });
 
+  app.route({
+    method: ['PATCH', 'DELETE'],
+    url: '/api/v1/catalog/resources/:id',
+    config: { action: 'catalog:update' },
+    schema: { tags, summary: 'Refused: a harvested resource is read-only here (409); a local one is changed with PUT and never deleted (405)', params: ResourceParams, response: { 405: ErrorBody, 409: ErrorBody, ...AUTHENTICATED_ERRORS } },
+    handler: async (request) => {
+      await request.catalogResource(request.params.id);
+      throw dxError('DX_ERR_CATALOG_METHOD_NOT_ALLOWED', { details: [{ path: 'method', message: `${request.method} is not allowed on a catalogue resource; use PUT` }] });
+    },
+  });
+
   app.get('/api/v1/catalog/resources/:id/history', {
     config: { action: 'catalog:history' },
     schema: { tags, summary: 'Every version of a resource, newest first, with who made it', params: ResourceParams, querystring: Type.Composite([Pagination], { additionalProperties: false }), response: { 200: HistoryBody, ...AUTHENTICATED_ERRORS } },

@@ -49,6 +49,7 @@ const peerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Remove a peer without cross-gateway requests: it is no longer served or harvested, and what was harvested from it goes', params: PeerParams, response: { 204: Type.Null(), ...AUTHENTICATED_ERRORS } },
   }, async (request, reply) => {
     const peer = await federation.service.remove(request.params.id, request.principal);
+    federation.harvested.changed();
     request.log.info({ peer: peer.instanceId }, 'peer removed');
     return reply.status(204).send(null);
   });
