@@ -80,7 +80,7 @@ async function registersPlugin(app: FastifyInstance, options: RegistersOptions):
   const usage = createUsage(app.db);
   const hasher = createEntityHasher(options.secretKeys);
   const accounting = createAccountingBatcher({ db: app.db, audit: app.audit, log });
-  const query = createQueryService({ db: app.db, registers: store, usage, accounting, audit: app.audit, hasher, subscriptions: app.subscriptions, lookupsPerHour: options.lookupsPerHour });
+  const query = createQueryService({ registers: store, usage, accounting, audit: app.audit, hasher, subscriptions: app.subscriptions, lookupsPerHour: options.lookupsPerHour });
   const service = createRegisterService({ db: app.db, store, usage, audit: app.audit, hasher, kafka: app.kafka });
   app.decorate('registers', { store, runtime, usage, hasher, query, service });
   // Not awaited: the first sync reaches the broker and the database, and a slow one must not hold up the start.

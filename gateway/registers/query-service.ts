@@ -1,7 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { dxError, type ErrorDetail } from '../errors.ts';
-import type { Db } from '../plugins/db.ts';
 import { cleanText } from '../pipeline/mapping/normalise.ts';
 import { projectionFor } from '../subscriptions/delivered-record.ts';
 import { deliverableContext, type ReadyContext } from '../subscriptions/delivery.ts';
@@ -22,7 +21,6 @@ export const VERDICTS = ['match', 'mismatch', 'unknown'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface QueryDependencies {
-  db: Db;
   registers: RegisterStore;
   usage: Usage;
   /** Writes each query's account in a group commit (gateway/registers/accounting-batcher.ts). */

@@ -131,3 +131,13 @@ t.test('two instances accounting at once for one subscription never pass its lim
   t.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM register_window_entities')).rows[0]?.n, 25);
   t.equal((await createAuditLog(db, AUDIT_KEY).verify()).ok, true);
 });
+
+t.test('the chain head advances by several entries only onto an entry of the log with its hash, and never moves back', async (t) => {
+  const db = await createMigratedDatabase(t);
+  const audit = createAuditLog(db, AUDIT_KEY);
+  const [first, , third] = await db.transaction((client) => audit.recordMany([1, 2, 3].map((n) => ({ principal: null, action: 'test.group', details: { n } })), client));
+  await t.rejects(db.query('UPDATE audit_chain_head SET sequence = 5'), /only advances/, 'not past the last entry');
+  await t.rejects(db.query('UPDATE audit_chain_head SET sequence = 1, hash = $1', [first?.hash]), /only advances/, 'not back');
+  await t.rejects(db.query(`INSERT INTO audit_log (sequence, recorded_at, principal_kind, action, details, chain_version, prev_hash, hash) VALUES (4, now(), 'system', 'forged', '{}', 2, $1, 'f'), (5, now(), 'system', 'forged', '{}', 2, 'f', 'g')`, [third?.hash]).then(() => db.query("UPDATE audit_chain_head SET sequence = 5, hash = 'other'")), /only advances/, 'not onto an entry under another hash');
+  t.equal((await audit.head()).sequence, 3);
+});
