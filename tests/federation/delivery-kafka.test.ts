@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
 import t from 'tap';
-import { upsertScramUser } from '../../gateway/kafka/local-broker/secured-listener.ts';
 import { bearer } from '../helpers/app.ts';
+import { integratorKafkaOf, readAsIntegrator } from '../helpers/integrator-kafka.ts';
 import { startDedicatedKafka, waitFor, warmUpKafka } from '../helpers/dedicated-kafka.ts';
 import { buildDeliveryWorld, mirroredPerson } from './delivery-world.ts';
 
@@ -12,42 +9,14 @@ const { kafka: broker } = await startDedicatedKafka(t, 19940, { secured: true })
 const secured = broker.secured;
 if (!secured) throw new Error('the dedicated broker started without its secured listener');
 await warmUpKafka(broker.brokers);
-const ca = readFileSync(secured.caFile, 'utf8');
 const world = await buildDeliveryWorld(t, {
   cityBrokers: secured.brokers,
   cityEnv: { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: secured.gateway.username, KAFKA_SASL_PASSWORD: secured.gateway.password, KAFKA_SSL_CA: secured.caFile },
 });
 const { city } = world;
 
-/** The integrator's own client: a SCRAM user named after its principal, over TLS. */
-async function integratorKafka(integratorId: string): Promise<Kafka> {
-  const username = `integrator-${integratorId}`;
-  const password = randomBytes(12).toString('hex');
-  await upsertScramUser(broker.brokers[0] as string, username, password);
-  return new Kafka({ clientId: username, brokers: secured!.brokers, ssl: { ca: [ca] }, sasl: { mechanism: 'scram-sha-512', username, password }, logLevel: logLevel.NOTHING, retry: { retries: 2 } });
-}
-
-/** Reads `topic` in group `groupId` from the beginning until `expected` records came; the values, or the broker's refusal. */
-async function read(kafka: Kafka, topic: string, groupId: string, expected: number, timeoutMs = 20_000): Promise<{ values: string[] } | { refused: string }> {
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 1 } });
-  const values: string[] = [];
-  let refused: string | undefined;
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    refused = (payload.error as { type?: string }).type ?? payload.error.message;
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void values.push(String(message.value)) });
-    const deadline = Date.now() + timeoutMs;
-    while (refused === undefined && values.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  } catch (err) {
-    refused = (err as { type?: string }).type ?? (err as Error).message;
-  } finally {
-    await consumer.disconnect().catch(() => undefined);
-  }
-  return refused === undefined ? { values } : { refused };
-}
+const integratorKafka = integratorKafkaOf(broker);
+const read = readAsIntegrator;
 
 const aclOf = async (key: string, id: string) => (await city.app.inject({ url: `/api/v1/federation/requests/${id}`, headers: bearer(key) })).json().delivery.acl as string | null;
 

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import t from 'tap';
 import { ensureLocalKafka, stopLocalKafka } from '../../gateway/kafka/local-broker/local-kafka.ts';
-import { upsertScramUser } from '../../gateway/kafka/local-broker/secured-listener.ts';
 import { bearer } from '../helpers/app.ts';
+import { integratorKafkaOf, readAsIntegrator } from '../helpers/integrator-kafka.ts';
 import { waitFor, warmUpKafka } from '../helpers/dedicated-kafka.ts';
 import { buildWorld, subscribe, type World, type WorldOptions } from '../subscriptions/world.ts';
 
@@ -20,7 +19,6 @@ t.teardown(async () => {
 const broker = await ensureLocalKafka(options);
 const secured = broker.secured;
 if (!secured) throw new Error('the local broker started without its secured listener');
-const ca = readFileSync(secured.caFile, 'utf8');
 await warmUpKafka(broker.brokers);
 
 /** The gateway connects to the secured listener as its SCRAM super user, over TLS checked against the broker's CA. */
@@ -29,38 +27,8 @@ function securedWorld(t: Parameters<typeof buildWorld>[0], env: Record<string, s
   return buildWorld(t, { kafkaBrokers: secured!.brokers, env: { ...gatewayEnv, ...env } } satisfies WorldOptions);
 }
 
-/** What the integrator's own client is: a SCRAM user named after its principal, connecting over TLS. */
-async function integratorKafka(integratorId: string): Promise<Kafka> {
-  const username = `integrator-${integratorId}`;
-  const password = randomBytes(12).toString('hex');
-  await upsertScramUser(broker.brokers[0] as string, username, password);
-  return new Kafka({ clientId: username, brokers: secured!.brokers, ssl: { ca: [ca] }, sasl: { mechanism: 'scram-sha-512', username, password }, logLevel: logLevel.NOTHING, retry: { retries: 2 } });
-}
-
-/**
- * Reads `topic` in consumer group `groupId` from the beginning until `expected` records came or `timeoutMs`
- * passed, committing what it read; answers the values, or the broker's refusal (its error type).
- */
-async function read(kafka: Kafka, topic: string, groupId: string, expected: number, timeoutMs = 30_000): Promise<{ values: string[] } | { refused: string }> {
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 1 } });
-  const values: string[] = [];
-  let refused: string | undefined;
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    refused = (payload.error as { type?: string }).type ?? payload.error.message;
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void values.push(String(message.value)) });
-    const deadline = Date.now() + timeoutMs;
-    while (refused === undefined && values.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  } catch (err) {
-    refused = (err as { type?: string }).type ?? (err as Error).message;
-  } finally {
-    await consumer.disconnect().catch(() => undefined);
-  }
-  return refused === undefined ? { values } : { refused };
-}
+const integratorKafka = integratorKafkaOf(broker);
+const read = readAsIntegrator;
 
 /** The broker's answer to describing `topic` as this client: 'allowed' or its error type. */
 async function describe(admin: Admin, topic: string): Promise<string> {
