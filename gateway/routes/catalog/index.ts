@@ -91,11 +91,11 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { sort, order, limit, offset, origin, ...filters } = request.query;
     const query = indexQuery(filters, { sort, order, limit, offset });
     const sources = originsOf(query, origin);
-    // Both lists from their start to the end of the page: the page is cut from them merged.
-    const [result, harvested] = await Promise.all([
-      sources.local ? search.search({ ...query, offset: 0, limit: offset + limit }) : undefined,
-      sources.harvested ? app.federation.harvested.all(sources.peers).then((resources) => harvestedMatching(resources, query)) : [],
-    ]);
+    const harvested = sources.harvested ? harvestedMatching(await app.federation.harvested.all(sources.peers), query) : [];
+    // With harvested resources both lists are read from their start to the end of the page, and the page is cut
+    // from them merged; without, the index answers the page itself.
+    const merging = harvested.length > 0;
+    const result = sources.local ? await search.search(merging ? { ...query, offset: 0, limit: offset + limit } : query) : undefined;
     const local = result ? result.hits.map((hit) => ({ ...summaryOf(hit, result.lastRecords), origin: null, readOnly: false })) : [];
     const localTotal = result?.total ?? 0;
     return {
@@ -104,7 +104,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       offset,
       sort: query.sort,
       order: query.order,
-      items: mergePage(local, harvested, query),
+      items: merging ? mergePage(local, harvested, query) : local,
       facets: { ...(result ? facetsWithLabels(result.facets) : facetsWithLabels(Object.fromEntries(FACETS.map((facet) => [facet, []])) as unknown as Parameters<typeof facetsWithLabels>[0])), origin: originFacet(localTotal, harvested) },
     };
   });
