@@ -70,6 +70,8 @@ t.test('the request is a query subscription at the county, with no projected top
   t.match(atCounty, { status: 'active', delivery: { mode: 'query' }, approvedFields: APPROVED });
   const seen = (await city.app.inject({ url: `/api/v1/federation/requests/${request.id}`, headers: bearer(integrator.key) })).json();
   t.match(seen, { delivery: { mode: 'query', topic: null }, topic: null, mirroredTopic: null });
+  const cityPeer = await county.app.federation.peers.get(cityAtCounty);
+  t.same(await county.app.federation.incoming.mirrorTopics(cityPeer as NonNullable<typeof cityPeer>), [], 'MirrorMaker is given nothing to copy');
 });
 
 t.test("a lookup answers the county's record, masked as the county's catalogue says, only the approved fields", async (t) => {
