@@ -92,7 +92,7 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
       const now = subscriptions.clock();
       const mode = body.mode ?? 'kafka';
       refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, { mode }), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
-      // Otherwise delivered in kafka mode (the projected topic MirrorMaker reads): the same rule as a local one.
+      // A kafka request's projected topic is what MirrorMaker reads: refused where it could not be protected, as a local one.
       if (mode === 'kafka') await subscriptions.kafkaAccess.assertAllowed();
       const granted = resource.sharing.type === 'unconditional';
       const principal = { id: peer.principalId, kind: 'integrator' as const };
