@@ -20,6 +20,8 @@ export interface ForwardedRequest {
   legalBasis: string;
   fields: string[];
   expiresAt?: string | undefined;
+  /** `query`: register lookups answered here by signed calls (docs/federation.md); otherwise the projected topic. */
+  mode?: 'kafka' | 'query' | undefined;
 }
 
 /** The state of a cross-gateway request as the owner answers it; `topic` names the projected topic once active. */
@@ -53,6 +55,7 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
 
   async function stateOf(id: string, requestId: string, subscription: Subscription): Promise<RequestState> {
     const status = effectiveStatus(subscription, subscriptions.clock());
+    const mirrored = status === 'active' && subscription.deliveryMode === 'kafka';
     return {
       id,
       requestId,
@@ -62,8 +65,8 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
       reason: subscription.revokeReason ?? subscription.decisionReason,
       replyDue: subscription.replyDue,
       expiresAt: subscription.expiresAt,
-      topic: status === 'active' ? subscriptionTopic(subscription.id) : null,
-      endOffset: status === 'active' ? await deps.endOffset(subscriptionTopic(subscription.id)).catch(() => null) : null,
+      topic: mirrored ? subscriptionTopic(subscription.id) : null,
+      endOffset: mirrored ? await deps.endOffset(subscriptionTopic(subscription.id)).catch(() => null) : null,
     };
   }
 
@@ -87,9 +90,10 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
       const resource = resourceId ? await deps.repository.get(resourceId) : undefined;
       if (!resource || !(await deps.shared.isShared(peer.id, resource.id))) throw dxError('DX_ERR_FEDERATION_NOT_SHARED', { details: [{ path: 'datasetIri', message: 'is not a resource shared with you' }] });
       const now = subscriptions.clock();
-      refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, { mode: 'kafka' }), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
-      // A federated request is delivered in kafka mode (the projected topic MirrorMaker reads): the same rule as a local one.
-      await subscriptions.kafkaAccess.assertAllowed();
+      const mode = body.mode ?? 'kafka';
+      refuse([...fieldProblems(resource, body.fields, 'fields'), ...deliveryProblems(resource, { mode }), ...futureProblems(body.expiresAt, 'expiresAt', now)]);
+      // A kafka request's projected topic is what MirrorMaker reads: refused where it could not be protected, as a local one.
+      if (mode === 'kafka') await subscriptions.kafkaAccess.assertAllowed();
       const granted = resource.sharing.type === 'unconditional';
       const principal = { id: peer.principalId, kind: 'integrator' as const };
       const answer = await db.transaction(async (client) => {
@@ -101,7 +105,7 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
             purpose: body.purpose,
             legalBasis: body.legalBasis,
             requestedFields: body.fields,
-            deliveryMode: 'kafka',
+            deliveryMode: mode,
             webhookUrl: null,
             webhookMaxAttempts: null,
             expiresAt: body.expiresAt ?? null,
@@ -117,12 +121,17 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
         );
         const id = (rows[0] as { id: string }).id;
         const federated = { peer: peer.instanceId, integrator, request: id, remoteRequest: body.requestId };
-        await audit.record({ principal, action: 'subscription.request', object: { type: 'subscription', id: subscription.id }, details: { resourceId: resource.id, resourceCode: resource.code, fields: body.fields, mode: 'kafka', sharingType: resource.sharing.type, replyDue: subscription.replyDue, federated } }, client);
+        await audit.record({ principal, action: 'subscription.request', object: { type: 'subscription', id: subscription.id }, details: { resourceId: resource.id, resourceCode: resource.code, fields: body.fields, mode, sharingType: resource.sharing.type, replyDue: subscription.replyDue, federated } }, client);
         if (granted) await audit.record({ principal: null, action: 'subscription.grant', object: { type: 'subscription', id: subscription.id }, details: { fields: body.fields, rule: 'unconditional sharing', federated } }, client);
         return { id, subscription };
       });
       if (granted) await subscriptions.runtime.refresh();
       return { state: await stateOf(answer.id, body.requestId, answer.subscription), created: true };
+    },
+
+    /** The subscription of a request the peer forwarded (DX_ERR_FEDERATION_REQUEST_NOT_FOUND for another peer's). */
+    async subscriptionOf(peer: Peer, id: string): Promise<Subscription> {
+      return (await find(peer, id)).subscription;
     },
 
     async state(peer: Peer, id: string): Promise<RequestState> {
@@ -136,7 +145,7 @@ export function createIncomingRequests(deps: { db: Db; audit: AuditLog; reposito
       const topics: string[] = [];
       for (const row of rows) {
         const subscription = await subscriptions.store.get(row.subscription_id);
-        if (subscription && effectiveStatus(subscription, subscriptions.clock()) === 'active') topics.push(subscriptionTopic(subscription.id));
+        if (subscription && subscription.deliveryMode === 'kafka' && effectiveStatus(subscription, subscriptions.clock()) === 'active') topics.push(subscriptionTopic(subscription.id));
       }
       return topics;
     },

@@ -9,8 +9,8 @@ import { PeerUnreachable, type PeerClient } from './peer-client.ts';
 import type { Peer, PeerStore } from './peer-store.ts';
 import type { ParkedBatch } from '../subscriptions/model.ts';
 
-/** The delivery modes of a cross-gateway request here; lookups go to the owner (docs/federation.md). */
-export const FEDERATED_DELIVERY_MODES = ['kafka', 'http', 'webhook'] as const;
+/** The delivery modes of a cross-gateway request here; query requests are looked up at the owner (docs/federation.md). */
+export const FEDERATED_DELIVERY_MODES = ['kafka', 'http', 'webhook', 'query'] as const;
 export type FederatedDeliveryMode = (typeof FEDERATED_DELIVERY_MODES)[number];
 
 export type OutgoingStatus = 'forwarding' | RequestState['status'];
@@ -104,7 +104,8 @@ export function createOutgoingRequests(deps: { db: Db; audit: AuditLog; peers: P
   async function forward(request: OutgoingRequest, peer: Peer, actor: Principal, datasetIri: string): Promise<OutgoingRequest> {
     const answer = await deps.client.call(peer.baseUrl, 'POST', '/federation/v1/requests', {
       integrator: actor.id,
-      body: { requestId: request.id, datasetIri, purpose: request.purpose, legalBasis: request.legalBasis, fields: request.requestedFields, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}) },
+      body: { requestId: request.id, datasetIri, purpose: request.purpose, legalBasis: request.legalBasis, fields: request.requestedFields, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
+        ...(request.deliveryMode === 'query' ? { mode: 'query' } : {}) },
     });
     if (answer.status === 200 || answer.status === 201) return apply(request, answer.body as RequestState, actor);
     const message = (answer.body as { message?: string } | null)?.message ?? `answered ${answer.status}`;

@@ -70,8 +70,8 @@ export async function accountGroup(client: pg.ClientBase, audit: Pick<AuditLog, 
   const entries = await audit.recordMany(perEntity.map(({ lookup, hash }) => auditInput(lookup, hash)), client);
   const column = <T>(pick: (lookup: LookupRecord, hash: string) => T) => perEntity.map(({ lookup, hash }) => pick(lookup, hash));
   await client.query(
-    `INSERT INTO register_lookups (resource_id, subscription_id, integrator_id, entity_hash, form, operator, purpose, case_number, fields, audit_sequence)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::bigint[])`,
+    `INSERT INTO register_lookups (resource_id, subscription_id, integrator_id, entity_hash, form, operator, purpose, case_number, fields, audit_sequence, on_behalf_of)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::bigint[], $11::jsonb[])`,
     [
       column((lookup) => lookup.resourceId),
       column((lookup) => lookup.subscriptionId),
@@ -83,6 +83,7 @@ export async function accountGroup(client: pg.ClientBase, audit: Pick<AuditLog, 
       column((lookup) => lookup.accounting.caseNumber ?? null),
       column((lookup) => JSON.stringify(lookup.fields)),
       entries.map((entry) => entry.sequence),
+      column((lookup) => (lookup.accounting.onBehalfOf ? JSON.stringify(lookup.accounting.onBehalfOf) : null)),
     ],
   );
   return outcomes;
@@ -94,6 +95,6 @@ function auditInput(lookup: LookupRecord, hash: string): AuditEntryInput {
     principal: lookup.principal,
     action: 'register.lookup',
     object: { type: 'register-entity', id: hash },
-    details: { resourceId: lookup.resourceId, subscriptionId: lookup.subscriptionId, form: lookup.form, operator: accounting.operator, purpose: accounting.purpose, caseNumber: accounting.caseNumber ?? null, fields: lookup.fields },
+    details: { resourceId: lookup.resourceId, subscriptionId: lookup.subscriptionId, form: lookup.form, operator: accounting.operator, purpose: accounting.purpose, caseNumber: accounting.caseNumber ?? null, fields: lookup.fields, ...(accounting.onBehalfOf ? { federated: accounting.onBehalfOf } : {}) },
   };
 }

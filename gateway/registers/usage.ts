@@ -9,6 +9,14 @@ export interface Accounting {
   purpose: string;
   operator: string;
   caseNumber?: string | undefined;
+  /** A lookup a peer gateway made for one of its integrators (docs/federation.md); never from a local body. */
+  onBehalfOf?: OnBehalfOf | undefined;
+}
+
+/** The requesting gateway and its integrator of a federated lookup. */
+export interface OnBehalfOf {
+  instance: string;
+  integrator: string;
 }
 
 export interface LookupRecord {
@@ -34,6 +42,7 @@ export interface UsageEntry {
   caseNumber: string | null;
   fields: string[];
   auditSequence: number;
+  onBehalfOf: OnBehalfOf | null;
 }
 
 export interface RateAlert {
@@ -90,7 +99,8 @@ export function createUsage(db: Db) {
     async ofEntity(resourceId: string, hashes: readonly string[], limit: number): Promise<UsageEntry[]> {
       const { rows } = await db.query<UsageEntry>(
         `SELECT ${ts('l.looked_up_at')} AS "lookedUpAt", l.form, l.subscription_id AS "subscriptionId", l.integrator_id AS "integratorId", p.name AS "integratorName",
-           l.operator, l.purpose, l.case_number AS "caseNumber", l.fields, l.audit_sequence::float8 AS "auditSequence"
+           l.operator, l.purpose, l.case_number AS "caseNumber", l.fields, l.audit_sequence::float8 AS "auditSequence",
+           l.on_behalf_of AS "onBehalfOf"
          FROM register_lookups l JOIN principals p ON p.id = l.integrator_id
          WHERE l.resource_id = $1 AND l.entity_hash = ANY($2::text[]) ORDER BY l.looked_up_at DESC, l.id DESC LIMIT $3`,
         [resourceId, hashes, limit],

@@ -61,7 +61,6 @@ t.test('another integrator cannot read the records of a request, nor a request o
 t.test('a bad delivery is refused with a 400 naming the field', async (t) => {
   const integrator = await world.integrator('校验');
   const cases: [Record<string, unknown>, string][] = [
-    [{ mode: 'query' }, 'delivery.mode'],
     [{ mode: 'ftp' }, 'delivery.mode'],
     [{ mode: 'webhook' }, 'delivery.url'],
     [{ mode: 'http', url: 'http://127.0.0.1:9/hook' }, 'delivery.url'],

@@ -129,6 +129,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/federation/requests/{id}': ['A F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}` })],
   'POST /api/v1/federation/requests/{id}/revoke': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/revoke`, payload: {} })],
   'GET /api/v1/federation/requests/{id}/records': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/records` })],
+  'POST /api/v1/federation/requests/{id}/lookup': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/lookup`, payload: { key: QUERY_KEY, ...ACCOUNTING } })],
+  'POST /api/v1/federation/requests/{id}/lookup/batch': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/lookup/batch`, payload: { keys: [QUERY_KEY], ...ACCOUNTING } })],
+  'POST /api/v1/federation/requests/{id}/verify': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/verify`, payload: { key: QUERY_KEY, claims: { name: '张三' }, ...ACCOUNTING } })],
+  'POST /api/v1/federation/requests/{id}/licences': ['F F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/licences`, payload: { holderCodeType: '111', holderCode: QUERY_KEY, ...ACCOUNTING } })],
   'POST /api/v1/federation/requests/{id}/redeliver': ['A F F A H', (f) => ({ url: `/api/v1/federation/requests/${f.crossRequest}/redeliver` })],
 };
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import harvestedRoutes from './harvested.ts';
 import peerRoutes from './peers.ts';
 import federationProtocol from './protocol.ts';
+import requestQueryRoutes from './request-queries.ts';
 import requestRecordRoutes from './request-records.ts';
 import requestRoutes from './requests.ts';
 
@@ -11,6 +12,7 @@ const federationRoutes: FastifyPluginAsync = async (app) => {
   await app.register(harvestedRoutes);
   await app.register(requestRoutes);
   await app.register(requestRecordRoutes);
+  await app.register(requestQueryRoutes);
   await app.register(federationProtocol);
 };
 

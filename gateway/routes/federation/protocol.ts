@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Peer } from '../../federation/peer-store.ts';
+import federatedQueries from './protocol-queries.ts';
 import { authenticateSignedCalls } from './signed-calls.ts';
 import { ForwardedRequestBody, InstanceBody, RemoteRequestParams, RequestStateBody, RevokeRequestBody, SharedPageQuery, SIGNED_ERRORS, tags } from './schemas.ts';
 
@@ -68,6 +69,8 @@ const federationProtocol: FastifyPluginAsyncTypebox = async (app) => {
     const { peer, integrator } = request.peerCall as { peer: Peer; integrator: string | undefined };
     return federation.incoming.revoke(peer, integrator, request.params.id, request.body.reason ?? null);
   });
+
+  await app.register(federatedQueries);
 };
 
 export default federationProtocol;

@@ -15,19 +15,18 @@ type AskedDelivery = { mode: DeliveryMode; url?: string | undefined; maxAttempts
 /**
  * Checks a cross-gateway request's delivery as a local subscription's is checked (webhook fields, the URL's host
  * on the allow-list, kafka only on a cluster that enforces ACLs or whose operator allowed it) and answers it; no
- * delivery given is kafka. Register lookups (query) are answered by the owner, not delivered here.
+ * delivery given is kafka. Register lookups (query) are answered by the owner through signed calls (docs/federation.md).
  */
 export async function checkedDelivery(app: FastifyInstance, asked: AskedDelivery | undefined): Promise<NewOutgoingRequest['delivery']> {
   const delivery = asked ?? { mode: 'kafka' as const };
   const { mode } = delivery;
-  if (mode === 'query') refuse([{ path: 'delivery.mode', message: 'query is not offered for a harvested resource: its records are keyed and masked by the owner, so lookups by the clear key are not answered here (docs/federation.md)' }]);
   refuse(webhookProblems(delivery));
   if (mode === 'kafka') await app.subscriptions.kafkaAccess.assertAllowed();
   if (delivery.url !== undefined) {
     const url = new URL(delivery.url);
     await app.pipeline.hostGuard.resolve(url.hostname, webhookTarget(url));
   }
-  return { ...delivery, mode: mode as NewOutgoingRequest['delivery']['mode'] };
+  return { ...delivery, mode };
 }
 
 /** The API form of an outgoing request. */

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { StringEnum } from '../../string-enum.ts';
 import { ErrorBody, Uuid } from '../schemas.ts';
 import { DeliveryRequest, DeliveryState } from '../subscriptions/schemas.ts';
 
@@ -64,6 +65,7 @@ export const ForwardedRequestBody = Type.Object(
     legalBasis: Type.String({ minLength: 1, maxLength: 1000 }),
     fields: Type.Array(Field, { minItems: 1, maxItems: 1000, uniqueItems: true }),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    mode: Type.Optional(StringEnum(['kafka', 'query'], { description: 'query: register lookups by signed calls to /federation/v1/requests/{id}/lookup…; kafka (the default): the projected topic' })),
   },
   { additionalProperties: false },
 );
@@ -91,7 +93,7 @@ export const CreateOutgoingBody = Type.Object(
     legalBasis: Type.String({ minLength: 1, maxLength: 1000, description: 'The legal basis (依据)' }),
     fields: Type.Array(Field, { minItems: 1, maxItems: 1000, uniqueItems: true, description: 'Requestable fields of the resource' }),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
-    delivery: Type.Optional({ ...DeliveryRequest, description: 'How this gateway delivers the mirrored records: kafka (the integrator reads the mirrored topic under ACLs; the default), http (pull pages) or webhook; query is not offered for a harvested resource' }),
+    delivery: Type.Optional({ ...DeliveryRequest, description: 'How this gateway delivers the mirrored records: kafka (the integrator reads the mirrored topic under ACLs; the default), http (pull pages), webhook, or query (register lookups answered by the owner: POST /api/v1/federation/requests/{id}/lookup, …)' }),
   },
   { additionalProperties: false },
 );

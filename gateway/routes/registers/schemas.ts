@@ -83,6 +83,12 @@ export const UsageAnswer = Type.Object({
       caseNumber: Nullable(Type.String()),
       fields: Type.Array(Type.String(), { description: 'Fields answered or verified' }),
       auditSequence: Type.Integer({ description: 'The audit entry of the lookup' }),
+      onBehalfOf: Nullable(
+        Type.Object(
+          { instance: Type.String({ description: 'The peer gateway that asked (its instance id)' }), integrator: Type.String({ description: "The peer's integrator the lookup was made for (its id there)" }) },
+          { description: 'A lookup a peer gateway made for one of its integrators (docs/federation.md); null for a local one' },
+        ),
+      ),
     }),
   ),
 });
